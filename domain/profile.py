@@ -1,0 +1,90 @@
+"""The sales profile: the facts a draft may use, built from marketplace data itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.marketplace import MarketplaceCreator, Service
+
+CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
+
+# A service can be offered only while it is open for booking.
+ACTIVE_STATUSES = {"active"}
+
+
+def format_price(amount: float, currency: str, interval: str | None = None) -> str:
+    """₹24,999 / $60 / €180/month / Free. Whole amounts print without decimals."""
+    if amount == 0:
+        return "Free"
+    number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    text = f"{symbol}{number}" if symbol else f"{currency.upper()} {number}"
+    return f"{text}/{interval}" if interval else text
+
+
+def _service_facts(service: Service) -> dict[str, Any]:
+    seats = service.seats or {}
+    seats_left = None
+    if "total" in seats and "taken" in seats:
+        seats_left = max(0, int(seats["total"]) - int(seats["taken"]))
+    active = service.status in ACTIVE_STATUSES and seats_left != 0
+    return {
+        "id": service.id,
+        "type": service.type,
+        "title": service.title,
+        "description": service.description,
+        "duration_minutes": service.duration_minutes,
+        "price": service.price.model_dump(),
+        "price_text": format_price(
+            service.price.amount, service.price.currency, service.price.interval
+        ),
+        "booking_url": service.booking_url,
+        "status": service.status if active or service.status != "active" else "sold_out",
+        "active": active,
+        "schedule": service.schedule,
+        "seats_left": seats_left,
+    }
+
+
+def build_profile(data: MarketplaceCreator) -> dict[str, Any]:
+    """A deterministic profile: every field comes straight from the marketplace data.
+
+    Free text the creator wrote (bio, headline, descriptions) is kept as data for the
+    drafting prompt to quote inside a fence; it never becomes an instruction.
+    """
+    user = data.user
+    services = [_service_facts(s) for s in data.services]
+    return {
+        "creator_id": user.username,
+        "display_name": user.display_name,
+        "first_name": user.display_name.split()[0].strip("\"'"),
+        "headline": user.headline or "",
+        "bio": user.bio or "",
+        "expertise": list(user.expertise),
+        "languages": list(user.languages),
+        "timezone": user.timezone,
+        "profile_url": user.profile_url,
+        "services": services,
+        "ratings": data.ratings.model_dump(),
+        "testimonials": [t.model_dump() for t in data.testimonials],
+        "source": "deterministic",
+    }
+
+
+def active_services(profile: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in profile.get("services", []) if s.get("active")]
+
+
+def find_service(profile: dict[str, Any], service_id: Any) -> dict[str, Any] | None:
+    for service in profile.get("services", []):
+        if str(service["id"]) == str(service_id):
+            return service
+    return None
+
+
+def allowed_links(profile: dict[str, Any]) -> set[str]:
+    """Links a draft may contain: the profile page and the booking pages of open services."""
+    links = {s["booking_url"] for s in active_services(profile)}
+    if profile.get("profile_url"):
+        links.add(profile["profile_url"])
+    return {link.rstrip("/") for link in links}

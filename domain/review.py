@@ -1,0 +1,51 @@
+"""The human-in-the-loop request and decisions (LangChain v1 HITLRequest shape)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+
+ALLOWED_DECISIONS = ["approve", "edit", "reject"]
+
+
+class EditedAction(BaseModel):
+    name: str
+    args: dict[str, Any]
+
+
+class Approve(BaseModel):
+    type: Literal["approve"]
+
+
+class Edit(BaseModel):
+    type: Literal["edit"]
+    edited_action: EditedAction
+
+
+class Reject(BaseModel):
+    type: Literal["reject"]
+    message: str | None = Field(None, description="Feedback; it asks the agent for one redraft")
+
+
+class Respond(BaseModel):
+    type: Literal["respond"]
+    message: str
+
+
+ReviewDecision = Annotated[Approve | Edit | Reject | Respond, Field(discriminator="type")]
+
+
+class ReviewResponse(BaseModel):
+    decisions: list[ReviewDecision] = Field(min_length=1, max_length=1)
+
+
+def action_name(channel: str) -> str:
+    return f"send_{channel}"
+
+
+def hitl_request(action: str, args: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "action_requests": [{"name": action, "args": args, "description": description}],
+        "review_configs": [{"action_name": action, "allowed_decisions": ALLOWED_DECISIONS}],
+    }

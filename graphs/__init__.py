@@ -1,0 +1,1 @@
+"""LangGraph state graphs: wiring only, the rules live in nodes/ and domain/."""

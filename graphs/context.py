@@ -1,0 +1,21 @@
+"""Per-run inputs that are not state: rebuilt by the server on every run and resume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class SalesContext:
+    creator_id: str = ""
+    # Snapshot of the latest approved sales profile (domain.profile.build_profile shape).
+    profile: dict[str, Any] = field(default_factory=dict)
+    profile_version: int = 0
+    approval_mode: str = "manual"
+    agent_enabled: bool = True
+
+
+def context_of(runtime: Any) -> SalesContext:
+    """The run's context; a run started without one (e.g. from Studio) gets the defaults."""
+    return runtime.context if runtime.context is not None else SalesContext()

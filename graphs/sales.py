@@ -1,0 +1,81 @@
+"""The sales graph: one run per consumer event on the thread `creator_id:consumer_id`.
+
+update_context -> should_act -> draft_message -> check_draft -> save_draft ->
+request_approval (interrupt) -> send_whatsapp | send_email
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from langgraph.graph import END, START, StateGraph
+
+from graphs.context import SalesContext
+from graphs.state import SalesState
+from nodes.check_draft import check_draft, route_after_check_draft
+from nodes.draft_message import make_draft_message, write_template_draft
+from nodes.request_approval import request_approval, route_after_request_approval
+from nodes.save_draft import make_save_draft
+from nodes.send_message import make_send_node
+from nodes.should_act import route_after_should_act, should_act
+from nodes.update_context import update_context
+from nodes.withdraw_draft import make_withdraw_draft
+from tools.channels import Transport
+from tools.drafting import Drafter
+from tools.outbox import OutboxTransport
+from tools.sales_store import InMemorySalesStore, SalesStore
+
+
+@dataclass
+class SalesAdapters:
+    drafter: Drafter
+    whatsapp: Transport
+    email: Transport
+    store: SalesStore
+
+
+def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
+    builder = StateGraph(SalesState, context_schema=SalesContext)
+    builder.add_node("update_context", update_context)
+    builder.add_node("should_act", should_act)
+    builder.add_node("withdraw_draft", make_withdraw_draft(adapters.store))
+    builder.add_node("draft_message", make_draft_message(adapters.drafter))
+    builder.add_node("write_template_draft", write_template_draft)
+    builder.add_node("check_draft", check_draft)
+    builder.add_node("save_draft", make_save_draft(adapters.store))
+    builder.add_node("request_approval", request_approval)
+    builder.add_node("send_whatsapp", make_send_node("whatsapp", adapters.whatsapp, adapters.store))
+    builder.add_node("send_email", make_send_node("email", adapters.email, adapters.store))
+
+    builder.add_edge(START, "update_context")
+    builder.add_edge("update_context", "should_act")
+    builder.add_conditional_edges(
+        "should_act", route_after_should_act,
+        ["draft_message", "withdraw_draft", "request_approval", END],
+    )
+    builder.add_edge("withdraw_draft", END)
+    builder.add_edge("draft_message", "check_draft")
+    builder.add_edge("write_template_draft", "check_draft")
+    builder.add_conditional_edges(
+        "check_draft", route_after_check_draft,
+        ["save_draft", "draft_message", "write_template_draft", END],
+    )
+    builder.add_edge("save_draft", "request_approval")
+    builder.add_conditional_edges(
+        "request_approval", route_after_request_approval,
+        ["send_whatsapp", "send_email", "draft_message", END],
+    )
+    builder.add_edge("send_whatsapp", END)
+    builder.add_edge("send_email", END)
+    return builder
+
+
+def studio_graph():
+    """Entry point for `langgraph dev`: in-memory store, outbox transports, and the model
+    from the environment when one is configured. The platform supplies the checkpointer."""
+    from server.settings import Settings
+    from tools.llm import build_drafter
+
+    adapters = SalesAdapters(drafter=build_drafter(Settings()), whatsapp=OutboxTransport(),
+                             email=OutboxTransport(), store=InMemorySalesStore())
+    return build_sales_graph(adapters).compile()

@@ -1,0 +1,105 @@
+"""Sales graph state: facts only, bounded in size however long the thread gets.
+
+Everything is plain JSON (str, int, bool, list, dict) so checkpoints stay small and
+the strict msgpack serializer never has to revive Python objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+Channel = Literal["whatsapp", "email"]
+
+
+class EventFacts(TypedDict):
+    id: str
+    type: str  # page_view | service_click | booking_created | inbound_message
+    occurred_at: str  # ISO 8601; the clock every rule uses
+    payload: dict[str, Any]
+
+
+class ConsumerFacts(TypedDict, total=False):
+    id: str
+    name: str
+    whatsapp: str | None
+    email: str | None
+    timezone: str | None
+    consent: dict[str, bool]
+
+
+class ConsumerContext(TypedDict, total=False):
+    """A bounded summary of what the consumer did; history lives in the events table."""
+
+    page_views: int
+    last_page_view_at: str | None
+    last_seen_at: str | None
+    last_inbound_at: str | None
+    service_clicks: dict[str, int]  # service id -> clicks, one key per service
+    enrolled_service_ids: list[int]
+    stage: str  # new | lead | engaged | customer | opted_out
+    opted_out: bool
+    messages_sent: int
+    last_message_at: str | None
+
+
+class Decision(TypedDict, total=False):
+    act: bool
+    reason: str
+    channel: Channel | None
+    service_id: int | None
+    withdraw_pending: bool
+
+
+class Draft(TypedDict, total=False):
+    channel: Channel
+    subject: str | None
+    body: str
+    confidence: float
+    service_ids: list[int]
+    reasoning: str
+    source: Literal["llm", "template"]
+    fallback_reason: str | None
+    prompt_name: str | None
+    prompt_hash: str | None
+    profile_version: int
+
+
+class DraftCheck(TypedDict):
+    passed: bool
+    problems: list[str]
+
+
+class PendingApproval(TypedDict):
+    id: str
+    event_id: str
+    channel: Channel
+    reason: str
+    draft: Draft
+
+
+class SendResult(TypedDict, total=False):
+    message_id: str
+    status: str
+    transport: str
+    provider_message_id: str | None
+    error: str | None
+
+
+class SalesState(TypedDict, total=False):
+    # Input of every run.
+    event: EventFacts
+    consumer: ConsumerFacts
+    # Carried across runs on the thread.
+    context: ConsumerContext
+    approval: PendingApproval | None
+    # Produced by this run.
+    previous_page_view_at: str | None
+    decision: Decision
+    draft: Draft | None
+    draft_check: DraftCheck | None
+    draft_attempts: int
+    feedback: str | None
+    review: dict[str, Any] | None
+    redraft_requested: bool
+    creator_redrafts: int
+    send_result: SendResult | None

@@ -1,0 +1,1 @@
+"""Graph nodes: one module per node, named after the node."""

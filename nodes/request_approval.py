@@ -1,0 +1,53 @@
+"""Pause for the creator's decision. Only `interrupt()` here: this node re-runs on resume."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.types import interrupt
+
+from domain.reasons import REASON_TEXT
+from domain.review import ALLOWED_DECISIONS, ReviewResponse, action_name, hitl_request
+from graphs.state import SalesState
+
+# A rejection with feedback asks for a new draft, once per event.
+MAX_CREATOR_REDRAFTS = 1
+
+
+def request_approval(state: SalesState) -> dict[str, Any]:
+    approval = state["approval"]
+    assert approval is not None, "request_approval needs a saved draft"
+    draft = approval["draft"]
+    consumer = state["consumer"]
+    to = consumer.get("whatsapp") if approval["channel"] == "whatsapp" else consumer.get("email")
+    description = (
+        f"Draft {approval['id']} for {consumer.get('name')}: "
+        f"{REASON_TEXT.get(approval['reason'], 'follow-up')}. "
+        f"Written by the {draft.get('source')} drafter."
+    )
+    args = {"to": to, "subject": draft.get("subject"), "body": draft["body"]}
+    answer = interrupt(hitl_request(action_name(approval["channel"]), args, description))
+
+    decision = ReviewResponse.model_validate(answer).decisions[0].model_dump()
+    if decision["type"] not in ALLOWED_DECISIONS:
+        raise ValueError(f"decision {decision['type']!r} is not one of {ALLOWED_DECISIONS}")
+    update: dict[str, Any] = {"review": decision, "redraft_requested": False}
+    if decision["type"] == "reject":
+        update["approval"] = None
+        redrafts = state.get("creator_redrafts", 0)
+        if decision.get("message") and redrafts < MAX_CREATOR_REDRAFTS:
+            update.update(
+                redraft_requested=True,
+                creator_redrafts=redrafts + 1,
+                feedback=f"The creator rejected the last draft and said: {decision['message']}",
+            )
+    return update
+
+
+def route_after_request_approval(state: SalesState) -> str:
+    review = state.get("review") or {}
+    if review.get("type") in ("approve", "edit") and state.get("approval"):
+        return action_name(state["approval"]["channel"])
+    if state.get("redraft_requested"):
+        return "draft_message"
+    return "__end__"

@@ -1,0 +1,96 @@
+"""The channel tool nodes `send_whatsapp` and `send_email`: send the approved text once.
+
+The outbox row is claimed by an idempotency key derived from the approval before the
+provider is called, so a retried job, a replayed run or a second approval never sends twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.runtime import Runtime
+
+from graphs.context import SalesContext, context_of
+from graphs.state import Channel, SalesState
+from nodes.choose_channel import reachable_channels
+from tools.channels import OutgoingMessage, SendError, Transport
+from tools.sales_store import MessageRecord, NewMessage, SalesStore
+
+
+def approved_text(state: SalesState) -> tuple[str | None, str]:
+    """The text to send: the creator's edit when there is one, else the draft."""
+    draft = state["approval"]["draft"]  # type: ignore[index]
+    review = state.get("review") or {}
+    if review.get("type") == "edit":
+        args = review["edited_action"]["args"]
+        return args.get("subject", draft.get("subject")), args.get("body", draft["body"])
+    return draft.get("subject"), draft["body"]
+
+
+def _result(record: MessageRecord) -> dict[str, Any]:
+    return {"message_id": record.id, "status": record.status, "transport": record.transport,
+            "provider_message_id": record.provider_message_id, "error": record.error}
+
+
+def make_send_node(
+    channel: Channel, transport: Transport, store: SalesStore
+) -> Callable[..., Awaitable[dict[str, Any]]]:
+    async def send(
+        state: SalesState, runtime: Runtime[SalesContext], config: RunnableConfig
+    ) -> dict[str, Any]:
+        thread_id = config["configurable"]["thread_id"]
+        approval = state["approval"]
+        assert approval is not None, "a send needs an approved draft"
+        consumer = state["consumer"]
+        subject, body = approved_text(state)
+        to = consumer.get("whatsapp") if channel == "whatsapp" else consumer.get("email")
+        record, owned = await store.claim_send(NewMessage(
+            idempotency_key=f"approval:{approval['id']}", approval_id=approval["id"],
+            thread_id=thread_id, creator_id=context_of(runtime).creator_id,
+            consumer_id=consumer["id"], channel=channel, transport=transport.name,
+            to_address=to or "", subject=subject, body=body,
+        ))
+        done = {"approval": None}
+        if not owned:
+            if record.status == "sending":
+                # An earlier attempt died while talking to the provider: it may have sent.
+                # Never risk a second message; flag it for a human instead.
+                await store.finish_send(record.id, "unconfirmed",
+                                        error="worker stopped during the provider call")
+                record.status = "unconfirmed"
+            return {**done, "send_result": _result(record)}
+
+        # Consent or an opt-out may have changed while the draft waited.
+        context = state.get("context") or {}
+        if context.get("opted_out") or channel not in reachable_channels(consumer):
+            await store.finish_send(record.id, "blocked", error="no consent for this channel")
+            record.status, record.error = "blocked", "no consent for this channel"
+            return {**done, "send_result": _result(record)}
+
+        message = OutgoingMessage(message_id=record.id, to=to or "", body=body, subject=subject,
+                                  last_inbound_at=context.get("last_inbound_at"))
+        try:
+            receipt = await transport.send(message)
+        except SendError as exc:
+            status = "failed" if exc.permanent else "retry"
+            await store.finish_send(record.id, status, error=str(exc))
+            if not exc.permanent:
+                raise  # the job queue retries; the row says a retry is safe
+            record.status, record.error = "failed", str(exc)
+            await store.audit(thread_id, "agent", "message_failed", _result(record))
+            return {**done, "send_result": _result(record)}
+
+        await store.finish_send(record.id, receipt.status, receipt.provider_message_id)
+        record.status, record.provider_message_id = receipt.status, receipt.provider_message_id
+        await store.audit(thread_id, "agent", "message_sent", _result(record))
+        return {
+            **done,
+            "send_result": _result(record),
+            "context": {**context, "messages_sent": context.get("messages_sent", 0) + 1,
+                        "last_message_at": state["event"]["occurred_at"]},
+        }
+
+    send.__name__ = f"send_{channel}"
+    return send

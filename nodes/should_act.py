@@ -1,0 +1,80 @@
+"""Decide whether this event deserves a message, and say why with a reason code."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from domain.profile import active_services
+from graphs.context import SalesContext, context_of
+from graphs.state import Decision, SalesState
+from nodes.choose_channel import choose_channel
+
+RETURNING_AFTER = timedelta(hours=24)
+
+
+def decide(state: SalesState, profile: dict[str, Any]) -> Decision:
+    event = state["event"]
+    context = state["context"]
+    payload = event.get("payload") or {}
+    service_id = payload.get("service_id")
+    service_id = int(service_id) if service_id is not None else None
+    pending = state.get("approval")
+    enrolled = set(context.get("enrolled_service_ids") or [])
+
+    def quiet(reason: str, withdraw: bool = False) -> Decision:
+        return {"act": False, "reason": reason, "channel": None, "service_id": service_id,
+                "withdraw_pending": withdraw}
+
+    if context.get("opted_out"):
+        return quiet("opted_out", withdraw=pending is not None)
+    if event["type"] == "booking_created":
+        offered = pending is not None and (
+            service_id in (pending["draft"].get("service_ids") or [])
+            or not pending["draft"].get("service_ids")
+        )
+        if pending is not None and not offered:
+            return quiet("pending_approval")
+        return quiet("already_enrolled", withdraw=offered)
+    if pending is not None:
+        return quiet("pending_approval")
+    if not active_services(profile):
+        return quiet("nothing_to_offer")
+    channel = choose_channel(state["consumer"], preferred=payload.get("channel"))
+    if channel is None:
+        return quiet("unreachable")
+
+    def act(reason: str) -> Decision:
+        return {"act": True, "reason": reason, "channel": channel, "service_id": service_id,
+                "withdraw_pending": False}
+
+    if event["type"] == "inbound_message":
+        return act("inbound_reply")
+    if service_id is not None and service_id in enrolled:
+        return quiet("already_enrolled")
+    if event["type"] == "service_click":
+        return act("service_interest")
+    if event["type"] == "page_view":
+        previous = state.get("previous_page_view_at")
+        if previous is None:
+            return act("new_lead")
+        since = datetime.fromisoformat(event["occurred_at"]) - datetime.fromisoformat(previous)
+        return act("returning_lead") if since >= RETURNING_AFTER else quiet("seen_recently")
+    return quiet("not_triggered")
+
+
+def should_act(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
+    return {"decision": decide(state, context_of(runtime).profile)}
+
+
+def route_after_should_act(state: SalesState) -> str:
+    decision = state["decision"]
+    if decision["act"]:
+        return "draft_message"
+    if decision.get("withdraw_pending"):
+        return "withdraw_draft"
+    if decision["reason"] == "pending_approval":
+        return "request_approval"  # keep waiting on the same draft
+    return "__end__"

@@ -1,0 +1,1 @@
+"""The HTTP service: FastAPI app, settings, database and the job worker."""

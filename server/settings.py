@@ -1,0 +1,88 @@
+"""All configuration in one place, read from the environment and `.env`, validated at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Service
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    public_base_url: str | None = None
+
+    # Database: with DATABASE_URL unset an embedded Postgres runs in DATA_DIR.
+    database_url: str | None = None
+    data_dir: Path = Path(".data")
+    db_pool_max_size: int = Field(10, ge=2, le=200)
+
+    # Worker: `make run` runs one inside the API process; `python -m server.worker` runs more.
+    run_worker: bool = True
+    worker_concurrency: int = Field(8, ge=1, le=100)
+    # A job whose worker has sent no heartbeat for this long is retried by another worker.
+    worker_stalled_after_s: float = Field(30.0, gt=0)
+
+    # Drafting model (any OpenAI-compatible endpoint). No key: the template drafter writes drafts.
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = Field(20.0, gt=0)
+    llm_max_retries: int = Field(1, ge=0, le=5)
+
+    # WhatsApp through Twilio. Without credentials messages go to the outbox.
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_whatsapp_from: str | None = None
+    # Approved WhatsApp template for sends outside the 24 hour customer-service window.
+    twilio_whatsapp_template_sid: str | None = None
+    # Only for stand-ins and regional edges; the SDK default is Twilio's public API.
+    twilio_api_base_url: str | None = None
+
+    # Email through AWS SES (sesv2). Credentials come from the usual AWS chain.
+    ses_from_email: str | None = None
+    aws_region: str = "us-east-1"
+    ses_endpoint_url: str | None = None
+    ses_configuration_set: str | None = None
+
+    @model_validator(mode="after")
+    def _channel_settings_are_complete(self) -> Settings:
+        twilio = [self.twilio_account_sid, self.twilio_auth_token, self.twilio_whatsapp_from]
+        if any(twilio) and not all(twilio):
+            raise ValueError(
+                "WhatsApp needs all of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
+                "TWILIO_WHATSAPP_FROM (or none of them to use the outbox)"
+            )
+        if self.twilio_whatsapp_from and not self.twilio_whatsapp_from.startswith("whatsapp:+"):
+            raise ValueError("TWILIO_WHATSAPP_FROM must look like whatsapp:+14155238886")
+        return self
+
+    @property
+    def llm_configured(self) -> bool:
+        return self.openai_api_key is not None
+
+    @property
+    def whatsapp_configured(self) -> bool:
+        return self.twilio_account_sid is not None
+
+    @property
+    def email_configured(self) -> bool:
+        return self.ses_from_email is not None
+
+
+def load_settings() -> Settings:
+    """Read settings, turning validation errors into one readable message."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise SystemExit(f"Invalid settings: {problems}") from None

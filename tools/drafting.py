@@ -1,0 +1,132 @@
+"""Drafters: the LLM one (any OpenAI-compatible model) and the deterministic template one."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel, Field
+
+from domain.reasons import REASON_TEXT
+from domain.template_draft import template_draft
+from graphs.state import Channel, ConsumerFacts, Decision, Draft
+from prompts import load_prompt
+
+log = logging.getLogger(__name__)
+
+CHANNEL_RULES = {
+    "whatsapp": "plain text, no subject, at most 600 characters, no markdown.",
+    "email": "a subject of at most 80 characters and a plain-text body of at most 1200 characters.",
+}
+
+
+@dataclass
+class DraftRequest:
+    profile: dict[str, Any]
+    consumer: ConsumerFacts
+    decision: Decision
+    channel: Channel
+    feedback: str | None = None
+    inbound_text: str | None = None
+
+
+class Drafter(Protocol):
+    async def draft(self, request: DraftRequest) -> Draft: ...
+
+
+class TemplateDrafter:
+    """Writes the draft from profile facts only; never fails."""
+
+    async def draft(self, request: DraftRequest, fallback_reason: str | None = None) -> Draft:
+        return template_draft(
+            request.profile, request.consumer.get("name"), request.decision, request.channel,
+            fallback_reason=fallback_reason,
+        )
+
+
+class DraftOutput(BaseModel):
+    """What the model must answer: one message, and the facts it used."""
+
+    channel: Literal["whatsapp", "email"]
+    subject: str | None = Field(description="Email subject; null for WhatsApp")
+    body: str = Field(description="The message text")
+    service_ids: list[int] = Field(description="Ids of the services the message mentions")
+    prices_mentioned: list[str] = Field(description="Prices exactly as written in the message")
+    confidence: float = Field(description="0 to 1: how likely the creator sends it unchanged")
+    reasoning: str = Field(description="One sentence for the creator on why this message")
+
+
+def fenced_json(data: Any) -> str:
+    """JSON with '<' escaped, so creator text cannot close the fence it sits in."""
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
+
+
+def _profile_for_prompt(profile: dict[str, Any]) -> dict[str, Any]:
+    keep = ("display_name", "headline", "bio", "expertise", "languages", "profile_url", "ratings",
+            "testimonials")
+    facts = {key: profile.get(key) for key in keep}
+    facts["services"] = [
+        {k: s.get(k) for k in ("id", "title", "type", "description", "price_text", "booking_url",
+                                "active", "status", "schedule", "seats_left", "duration_minutes")}
+        for s in profile.get("services", [])
+    ]
+    return facts
+
+
+class LLMDrafter:
+    """Drafts with a chat model and structured output; falls back to the template drafter."""
+
+    def __init__(self, model: BaseChatModel, timeout_s: float, prompt_name: str = "draft_message"):
+        self._model = model.with_structured_output(DraftOutput)
+        self._timeout_s = timeout_s
+        self._prompt_name = prompt_name
+        self._fallback = TemplateDrafter()
+
+    def _render(self, request: DraftRequest) -> tuple[str, str]:
+        prompt = load_prompt(self._prompt_name)
+        profile = request.profile
+        feedback = (
+            f"\nThe previous draft was not accepted. Fix this: {request.feedback}\n"
+            if request.feedback else ""
+        )
+        lead = {"first_name": (request.consumer.get("name") or "").split(" ")[0],
+                "interested_in_service_id": request.decision.get("service_id"),
+                "their_message": request.inbound_text}
+        text = prompt.render(
+            creator_name=profile.get("display_name", "the creator"),
+            channel=request.channel,
+            channel_rules=CHANNEL_RULES[request.channel],
+            reason_text=REASON_TEXT.get(request.decision.get("reason", ""), ""),
+            feedback_block=feedback,
+            creator_data=fenced_json(_profile_for_prompt(profile)),
+            lead_data=fenced_json(lead),
+        )
+        return text, prompt.sha256
+
+    async def draft(self, request: DraftRequest) -> Draft:
+        text, prompt_hash = self._render(request)
+        try:
+            # The client has its own timeout and retries; this caps the whole call.
+            output = await asyncio.wait_for(self._model.ainvoke(text), self._timeout_s)
+            if not isinstance(output, DraftOutput):
+                raise ValueError(f"model returned {type(output).__name__}, not a draft")
+        except Exception as exc:  # any model failure: the template drafter takes over
+            reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+            log.warning("model draft failed, using the template drafter (%s)", reason)
+            return await self._fallback.draft(request, fallback_reason=reason)
+        return {
+            "channel": request.channel,
+            "subject": output.subject if request.channel == "email" else None,
+            "body": output.body.strip(),
+            "confidence": min(1.0, max(0.0, output.confidence)),
+            "service_ids": output.service_ids,
+            "reasoning": output.reasoning,
+            "source": "llm",
+            "fallback_reason": None,
+            "prompt_name": self._prompt_name,
+            "prompt_hash": prompt_hash,
+        }

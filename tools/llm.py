@@ -1,0 +1,32 @@
+"""Chat model factory: an OpenAI-compatible endpoint from settings, or none."""
+
+from __future__ import annotations
+
+from langchain_openai import ChatOpenAI
+
+from server.settings import Settings
+
+
+def build_chat_model(settings: Settings) -> ChatOpenAI | None:
+    if settings.openai_api_key is None:
+        return None
+    return ChatOpenAI(
+        model=settings.openai_model,
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url,
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+        temperature=0.4,
+    )
+
+
+def build_drafter(settings: Settings):
+    """The model drafter when a model is configured, else the template drafter."""
+    from tools.drafting import LLMDrafter, TemplateDrafter
+
+    model = build_chat_model(settings)
+    if model is None:
+        return TemplateDrafter()
+    # The client retries on its own; this bounds every attempt together.
+    budget = settings.llm_timeout_s * (settings.llm_max_retries + 1) + 1
+    return LLMDrafter(model, timeout_s=budget)

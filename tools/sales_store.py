@@ -1,0 +1,111 @@
+"""What the sales graph persists outside its own state: drafts awaiting approval, the
+message outbox and the audit trail. Postgres in the service (server/store.py); the
+in-memory version here serves LangGraph Studio and unit tests.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+
+@dataclass
+class NewApproval:
+    id: str
+    thread_id: str
+    creator_id: str
+    consumer_id: str
+    event_id: str
+    channel: str
+    draft: dict[str, Any]
+    profile_version: int
+
+
+@dataclass
+class NewMessage:
+    idempotency_key: str
+    approval_id: str | None
+    thread_id: str
+    creator_id: str
+    consumer_id: str
+    channel: str
+    transport: str
+    to_address: str
+    subject: str | None
+    body: str
+
+
+@dataclass
+class MessageRecord:
+    id: str
+    status: str  # sending | sent | recorded | failed | retry | unconfirmed | blocked
+    transport: str
+    provider_message_id: str | None = None
+    error: str | None = None
+
+
+class SalesStore(Protocol):
+    async def save_approval(self, approval: NewApproval) -> None: ...
+
+    async def withdraw_approval(self, approval_id: str, reason: str) -> bool: ...
+
+    async def claim_send(self, message: NewMessage) -> tuple[MessageRecord, bool]:
+        """Create the outbox row for this key, or return the existing one.
+
+        The bool is True when the caller now owns the send: a new row, or one whose
+        earlier attempt failed in a way that is known to be safe to retry.
+        """
+        ...
+
+    async def finish_send(
+        self, message_id: str, status: str, provider_message_id: str | None = None,
+        error: str | None = None,
+    ) -> None: ...
+
+    async def audit(self, thread_id: str, actor: str, action: str, details: dict[str, Any]) -> None: ...
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class InMemorySalesStore:
+    approvals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    audit_log: list[dict[str, Any]] = field(default_factory=list)
+
+    async def save_approval(self, approval: NewApproval) -> None:
+        self.approvals.setdefault(approval.id, {**approval.__dict__, "status": "pending"})
+
+    async def withdraw_approval(self, approval_id: str, reason: str) -> bool:
+        row = self.approvals.get(approval_id)
+        if row is None or row["status"] != "pending":
+            return False
+        row.update(status="withdrawn", status_reason=reason)
+        return True
+
+    async def claim_send(self, message: NewMessage) -> tuple[MessageRecord, bool]:
+        row = self.messages.get(message.idempotency_key)
+        if row is not None and row["status"] != "retry":
+            return MessageRecord(**{k: row[k] for k in MessageRecord.__dataclass_fields__}), False
+        if row is None:
+            row = {**message.__dict__, "id": new_id(), "provider_message_id": None, "error": None}
+            self.messages[message.idempotency_key] = row
+        row["status"] = "sending"
+        return MessageRecord(id=row["id"], status="sending", transport=row["transport"]), True
+
+    async def finish_send(
+        self, message_id: str, status: str, provider_message_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        for row in self.messages.values():
+            if row["id"] == message_id:
+                row.update(status=status, provider_message_id=provider_message_id, error=error,
+                           sent_at=datetime.now(UTC).isoformat())
+
+    async def audit(self, thread_id: str, actor: str, action: str, details: dict[str, Any]) -> None:
+        self.audit_log.append({"thread_id": thread_id, "actor": actor, "action": action,
+                               "details": details})
