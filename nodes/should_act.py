@@ -15,7 +15,7 @@ from nodes.choose_channel import choose_channel
 RETURNING_AFTER = timedelta(hours=24)
 
 
-def decide(state: SalesState, profile: dict[str, Any]) -> Decision:
+def decide(state: SalesState, profile: dict[str, Any], agent_enabled: bool = True) -> Decision:
     event = state["event"]
     context = state["context"]
     payload = event.get("payload") or {}
@@ -30,6 +30,8 @@ def decide(state: SalesState, profile: dict[str, Any]) -> Decision:
 
     if context.get("opted_out"):
         return quiet("opted_out", withdraw=pending is not None)
+    if not agent_enabled:
+        return quiet("not_triggered")
     if event["type"] == "booking_created":
         offered = pending is not None and (
             service_id in (pending["draft"].get("service_ids") or [])
@@ -66,7 +68,8 @@ def decide(state: SalesState, profile: dict[str, Any]) -> Decision:
 
 
 def should_act(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
-    return {"decision": decide(state, context_of(runtime).profile)}
+    context = context_of(runtime)
+    return {"decision": decide(state, context.profile, context.agent_enabled)}
 
 
 def route_after_should_act(state: SalesState) -> str:

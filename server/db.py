@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 
@@ -25,6 +26,11 @@ def start_embedded_postgres(data_dir: Path) -> str:
     return server.get_uri()
 
 
+async def _configure_connection(conn: AsyncConnection) -> None:
+    await conn.set_autocommit(True)
+    conn.row_factory = dict_row
+
+
 async def open_pool(database_url: str, max_size: int) -> AsyncConnectionPool:
     """One pool for the app, the checkpointer and the job queue.
 
@@ -36,7 +42,9 @@ async def open_pool(database_url: str, max_size: int) -> AsyncConnectionPool:
         min_size=2,
         max_size=max_size,
         max_lifetime=30 * 60,
-        kwargs={"autocommit": True, "row_factory": dict_row},
+        # Set per connection rather than as connect kwargs: the job queue opens its own
+        # LISTEN connection from the pool's conninfo and passes autocommit itself.
+        configure=_configure_connection,
         check=AsyncConnectionPool.check_connection,
         open=False,
     )
@@ -50,11 +58,13 @@ def _migration_files() -> list[tuple[str, str]]:
     return [(f.name, f.read_text()) for f in files]
 
 
-async def apply_migrations(conn: AsyncConnection) -> list[str]:
+async def apply_migrations(
+    conn: AsyncConnection, extra_setup: Callable[[], Awaitable[None]] | None = None
+) -> list[str]:
     """Apply the app's ordered SQL migrations once, under an advisory lock.
 
     Several processes may start at once; the lock makes the others wait and then find
-    nothing left to do.
+    nothing left to do. `extra_setup` (the checkpointer's own migrations) runs under it too.
     """
     applied_now: list[str] = []
     await conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_ID,))
@@ -75,6 +85,8 @@ async def apply_migrations(conn: AsyncConnection) -> list[str]:
                 await conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (name,))
             applied_now.append(name)
             log.info("applied migration %s", name)
+        if extra_setup is not None:
+            await extra_setup()
     finally:
         await conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_ID,))
     return applied_now

@@ -1,0 +1,72 @@
+"""The FastAPI application: lifespan wiring, error handling and routes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import psycopg
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from server.routes import approvals, consumers, creators, events, health, messages, threads
+from server.services import Services, open_services
+from server.settings import Settings
+
+log = logging.getLogger("creator_agents")
+
+
+def startup_banner(services: Services) -> str:
+    s = services.settings
+    model = f"{s.openai_model} at {s.openai_base_url or 'OpenAI'}" if s.llm_configured else (
+        "none (template drafter; set OPENAI_API_KEY to draft with a model)")
+    transports = ", ".join(
+        f"{channel}: {name}" + (" (messages are recorded, not sent)" if name == "outbox" else "")
+        for channel, name in services.transports.items()
+    )
+    base = f"http://{s.host}:{s.port}"
+    return (f"Creator Agents API on {base}  (docs: {base}/docs)\n"
+            f"  database:   {services.database}\n"
+            f"  model:      {model}\n"
+            f"  transports: {transports}\n"
+            f"  worker:     {'in this process' if s.run_worker else 'separate (RUN_WORKER=false)'}")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = await open_services(settings)
+        app.state.services = services
+        log.info("%s", startup_banner(services))
+        worker = None
+        if settings.run_worker:
+            worker = asyncio.create_task(services.jobs.run_worker(
+                settings.worker_concurrency, settings.worker_stalled_after_s))
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            await services.close()
+
+    app = FastAPI(
+        title="Creator Agents",
+        description="AI sales agents for marketplace creators. Every message waits for the "
+                    "creator's approval before it goes out.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(psycopg.DataError)
+    async def bad_data(request: Request, exc: psycopg.DataError) -> JSONResponse:
+        # e.g. a NUL character in a string: the client's data, not our failure.
+        return JSONResponse({"detail": f"the request contains data Postgres cannot store: "
+                                       f"{str(exc).splitlines()[0]}"}, status_code=422)
+
+    for module in (health, creators, consumers, events, approvals, messages, threads):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,104 @@
+"""The durable job queue (procrastinate on the same Postgres).
+
+Every job carries `lock=thread_id`: jobs of one thread run one at a time, in the order
+they were queued; jobs of different threads run in parallel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+import procrastinate
+from procrastinate import JobContext, RetryStrategy
+from psycopg import AsyncConnection
+
+from server import repository
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+RETRY = RetryStrategy(max_attempts=MAX_ATTEMPTS, wait=1, exponential_wait=2)
+
+
+class JobQueue:
+    """Defines the tasks and defers them inside the caller's transaction."""
+
+    def __init__(
+        self,
+        process_event: Callable[[str], Awaitable[None]],
+        resume_approval: Callable[[str], Awaitable[None]],
+    ):
+        self.app = procrastinate.App(connector=procrastinate.PsycopgConnector())
+
+        @self.app.task(name="process_event", retry=RETRY, pass_context=True)
+        async def process_event_task(context: JobContext, event_id: str) -> None:
+            try:
+                await process_event(event_id)
+            except Exception as exc:
+                await self._note_failure(context, event_id, exc)
+                raise
+
+        @self.app.task(name="resume_approval", retry=RETRY)
+        async def resume_approval_task(approval_id: str) -> None:
+            await resume_approval(approval_id)
+
+        self._process_event = process_event_task
+        self._resume_approval = resume_approval_task
+
+    async def _note_failure(self, context: JobContext, event_id: str, exc: Exception) -> None:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        last_attempt = context.job.attempts + 1 >= MAX_ATTEMPTS
+        log.exception("event %s failed (attempt %s)", event_id, context.job.attempts + 1)
+        async with context.app.connector.pool.connection() as conn:
+            if last_attempt:
+                await repository.finish_event(conn, event_id, "failed", None, error)
+            else:
+                await repository.note_event_error(conn, event_id, error)
+
+    async def enqueue_event(self, conn: AsyncConnection, event_id: str, thread_id: str) -> int:
+        return await self._process_event.configure(lock=thread_id, connection=conn).defer_async(
+            event_id=event_id
+        )
+
+    async def enqueue_resume(self, conn: AsyncConnection, approval_id: str, thread_id: str) -> int:
+        return await self._resume_approval.configure(lock=thread_id, connection=conn).defer_async(
+            approval_id=approval_id
+        )
+
+    async def run_worker(self, concurrency: int, stalled_after_s: float) -> None:
+        """Run until cancelled, retrying jobs whose worker died (no heartbeat for a while)."""
+        rescuer = asyncio.create_task(self._retry_stalled_jobs_forever(stalled_after_s))
+        try:
+            while True:
+                try:
+                    await self.app.run_worker_async(
+                        concurrency=concurrency,
+                        install_signal_handlers=False,
+                        update_heartbeat_interval=max(0.5, stalled_after_s / 3),
+                        stalled_worker_timeout=stalled_after_s,
+                        fetch_job_polling_interval=1.0,
+                    )
+                except Exception:
+                    # e.g. the database restarted under the LISTEN connection: start again.
+                    log.exception("the job worker stopped; restarting it in 1 s")
+                await asyncio.sleep(1)
+        finally:
+            rescuer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await rescuer
+
+    async def _retry_stalled_jobs_forever(self, stalled_after_s: float) -> None:
+        while True:
+            try:
+                jobs = await self.app.job_manager.get_stalled_jobs(
+                    seconds_since_heartbeat=stalled_after_s
+                )
+                for job in jobs:
+                    log.warning("retrying job %s of a stopped worker", job.id)
+                    await self.app.job_manager.retry_job(job)
+            except Exception:
+                log.exception("could not check for stalled jobs")
+            await asyncio.sleep(max(0.5, stalled_after_s / 2))

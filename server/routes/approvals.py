@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+
+from domain.draft_check import MAX_LENGTH, MAX_SUBJECT_LENGTH
+from domain.review import ALLOWED_DECISIONS, ReviewResponse, action_name
+from server import repository
+from server.deps import ServicesDep
+
+router = APIRouter(tags=["approvals"])
+
+STATUS_OF_DECISION = {"approve": "approved", "edit": "edited", "reject": "rejected"}
+
+
+def _edit_problem(approval: dict[str, Any], decision: dict[str, Any]) -> str | None:
+    """What is wrong with an edited message, or None."""
+    expected = action_name(approval["channel"])
+    action = decision["edited_action"]
+    if action["name"] != expected:
+        return f"edited_action.name must be {expected!r}"
+    body = action["args"].get("body")
+    if not isinstance(body, str) or not body.strip():
+        return "edited_action.args.body must be the non-empty message text"
+    if len(body) > MAX_LENGTH[approval["channel"]]:
+        return f"the message is longer than {MAX_LENGTH[approval['channel']]} characters"
+    subject = action["args"].get("subject", approval["draft"].get("subject"))
+    if approval["channel"] == "email" and (not isinstance(subject, str) or not subject.strip()):
+        return "an email needs edited_action.args.subject"
+    if isinstance(subject, str) and len(subject) > MAX_SUBJECT_LENGTH:
+        return f"the subject is longer than {MAX_SUBJECT_LENGTH} characters"
+    return None
+
+
+@router.get("/approvals")
+async def list_approvals(
+    services: ServicesDep,
+    creator_id: str = Query(description="Whose drafts"),
+    status: Literal["pending", "approved", "edited", "rejected", "withdrawn"] | None = "pending",
+    limit: int = Query(100, ge=1, le=500),
+) -> dict[str, Any]:
+    """Drafts waiting for the creator (by default), oldest first, with the lead's context."""
+    async with services.pool.connection() as conn:
+        rows = await repository.list_approvals(conn, creator_id, status, limit)
+    return {"approvals": rows}
+
+
+@router.get("/approvals/{approval_id}")
+async def get_approval(approval_id: str, services: ServicesDep) -> dict[str, Any]:
+    async with services.pool.connection() as conn:
+        row = await repository.get_approval(conn, approval_id)
+    if row is None:
+        raise HTTPException(404, f"approval {approval_id!r} not found")
+    return row
+
+
+@router.post("/approvals/{approval_id}/decision")
+async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) -> dict[str, Any]:
+    """Approve, edit or reject a draft (`{"decisions": [{"type": "approve"}]}`).
+
+    Only the first decision counts: a second one gets 409 and sends nothing.
+    """
+    decision = body.decisions[0].model_dump(exclude_none=True)
+    if decision["type"] not in ALLOWED_DECISIONS:
+        raise HTTPException(422, f"decision type {decision['type']!r} is not allowed here; "
+                                 f"use one of {ALLOWED_DECISIONS}")
+    async with services.pool.connection() as conn, conn.transaction():
+        approval = await repository.get_approval(conn, approval_id)
+        if approval is None:
+            raise HTTPException(404, f"approval {approval_id!r} not found")
+        if decision["type"] == "edit" and (problem := _edit_problem(approval, decision)):
+            raise HTTPException(422, problem)
+        status = STATUS_OF_DECISION[decision["type"]]
+        decided = await repository.decide_approval(conn, approval_id, status,
+                                                   {"decisions": [decision]})
+        if decided is None:
+            raise HTTPException(409, f"approval {approval_id!r} is already {approval['status']}")
+        await repository.audit(conn, approval["thread_id"], "creator", f"draft_{status}",
+                               {"approval_id": approval_id, "decision": decision})
+        await services.jobs.enqueue_resume(conn, approval_id, approval["thread_id"])
+    return {"approval_id": approval_id, "status": status}

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, status
+
+from domain.profile import build_profile
+from server import repository
+from server.deps import ServicesDep
+from server.schemas import CreatorIn
+
+router = APIRouter(tags=["creators"])
+
+
+@router.post("/creators", status_code=status.HTTP_201_CREATED)
+async def create_creator(body: CreatorIn, services: ServicesDep) -> dict[str, Any]:
+    """Create (or refresh) a creator from marketplace data, build its sales profile and
+    deploy its sales agent with default settings."""
+    data = body.marketplace_data
+    profile = build_profile(data)
+    async with services.pool.connection() as conn, conn.transaction():
+        creator = await repository.upsert_creator(
+            conn, body.username, data.user.display_name, data.model_dump(mode="json")
+        )
+        version = await repository.add_approved_profile(conn, body.username, profile,
+                                                        profile["source"])
+        agent = await repository.ensure_agent(conn, uuid.uuid4().hex, body.username)
+        await repository.audit(conn, None, "api", "creator_saved",
+                               {"creator_id": body.username, "profile_version": version})
+    return {"creator_id": body.username, "created": creator["created"],
+            "profile_version": version, "agent": agent, "profile": profile}
+
+
+@router.get("/creators/{creator_id}")
+async def get_creator(creator_id: str, services: ServicesDep) -> dict[str, Any]:
+    async with services.pool.connection() as conn:
+        creator = await repository.get_creator(conn, creator_id)
+        if creator is None:
+            raise HTTPException(404, f"creator {creator_id!r} not found")
+        profile = await repository.latest_profile(conn, creator_id)
+        agent = await repository.get_agent_for_creator(conn, creator_id)
+    return {"creator_id": creator_id, "display_name": creator["display_name"],
+            "profile_version": profile["version"] if profile else None,
+            "profile": profile["profile"] if profile else None, "agent": agent}

@@ -1,0 +1,128 @@
+"""Runs the sales graph for a queued event or a decided approval, on the thread's checkpoint.
+
+Called by the job queue, which runs one job per thread at a time and in order. Both entry
+points are safe to run again after a crash: they look at the thread's checkpoint first.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+from psycopg_pool import AsyncConnectionPool
+
+from graphs.context import SalesContext
+from graphs.state import ConsumerFacts, EventFacts
+from server import repository
+
+log = logging.getLogger(__name__)
+
+# Postgres durability of each step: a crash mid-run resumes from the last finished node.
+DURABILITY = "sync"
+
+
+class UnknownThread(Exception):
+    pass
+
+
+def consumer_facts(row: dict[str, Any]) -> ConsumerFacts:
+    return {"id": row["id"], "name": row["name"], "whatsapp": row["whatsapp"],
+            "email": row["email"], "timezone": row["timezone"], "consent": row["consent"]}
+
+
+def event_facts(row: dict[str, Any]) -> EventFacts:
+    return {"id": row["id"], "type": row["type"], "occurred_at": row["occurred_at"].isoformat(),
+            "payload": row["payload"]}
+
+
+def outcome_of(values: dict[str, Any]) -> dict[str, Any]:
+    """What GET /events/{id} reports: the decision and the draft it led to, if any."""
+    decision = values.get("decision") or {}
+    approval = values.get("approval") or {}
+    send = values.get("send_result") or {}
+    return {
+        "act": bool(decision.get("act")),
+        "reason": decision.get("reason"),
+        "channel": decision.get("channel"),
+        "approval_id": approval.get("id") if decision.get("act") else None,
+        "message_id": send.get("message_id"),
+        "draft_check": values.get("draft_check"),
+    }
+
+
+class SalesRunner:
+    def __init__(self, pool: AsyncConnectionPool, graph: CompiledStateGraph):
+        self._pool = pool
+        self._graph = graph
+
+    async def _context(self, creator_id: str) -> SalesContext:
+        async with self._pool.connection() as conn:
+            profile = await repository.latest_profile(conn, creator_id)
+            agent = await repository.get_agent_for_creator(conn, creator_id)
+        return SalesContext(
+            creator_id=creator_id,
+            profile=profile["profile"] if profile else {},
+            profile_version=profile["version"] if profile else 0,
+            approval_mode=agent["approval_mode"] if agent else "manual",
+            agent_enabled=agent["enabled"] if agent else False,
+        )
+
+    @staticmethod
+    def _config(thread_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": thread_id}}
+
+    async def process_event(self, event_id: str) -> None:
+        async with self._pool.connection() as conn:
+            event = await repository.get_event(conn, event_id)
+            consumer = await repository.get_consumer(conn, event["consumer_id"]) if event else None
+        if event is None or consumer is None or event["status"] != "queued":
+            return  # unknown, or already handled by an earlier attempt
+        config = self._config(event["thread_id"])
+        context = await self._context(event["creator_id"])
+
+        snapshot = await self._graph.aget_state(config)
+        ran_before = (snapshot.values.get("event") or {}).get("id") == event_id
+        if not ran_before:
+            graph_input: Any = {"event": event_facts(event), "consumer": consumer_facts(consumer)}
+        elif snapshot.next and not snapshot.interrupts:
+            graph_input = None  # an earlier attempt stopped mid-run: continue from its checkpoint
+        else:
+            graph_input = False  # it finished (or reached the approval wait): only record it
+        if graph_input is not False:
+            await self._graph.ainvoke(graph_input, config, context=context, durability=DURABILITY)
+        await self._record(event, config)
+
+    async def _record(self, event: dict[str, Any], config: dict[str, Any]) -> None:
+        values = (await self._graph.aget_state(config)).values
+        async with self._pool.connection() as conn, conn.transaction():
+            await repository.finish_event(conn, event["id"], "processed", outcome_of(values))
+            await repository.save_consumer_context(
+                conn, event["creator_id"], event["consumer_id"], values.get("context") or {})
+
+    async def resume_approval(self, approval_id: str) -> None:
+        async with self._pool.connection() as conn:
+            approval = await repository.get_approval(conn, approval_id)
+            consumer = (
+                await repository.get_consumer(conn, approval["consumer_id"]) if approval else None
+            )
+        if approval is None or consumer is None or approval["decision"] is None:
+            return
+        config = self._config(approval["thread_id"])
+        snapshot = await self._graph.aget_state(config)
+        waiting = snapshot.values.get("approval") or {}
+        if waiting.get("id") != approval_id:
+            return  # already resumed and finished, or withdrawn
+        context = await self._context(approval["creator_id"])
+        if snapshot.interrupts:
+            # Fresh consumer facts: consent may have changed while the draft waited.
+            command = Command(resume=approval["decision"],
+                              update={"consumer": consumer_facts(consumer)})
+            await self._graph.ainvoke(command, config, context=context, durability=DURABILITY)
+        elif snapshot.next:
+            await self._graph.ainvoke(None, config, context=context, durability=DURABILITY)
+        values = (await self._graph.aget_state(config)).values
+        async with self._pool.connection() as conn:
+            await repository.save_consumer_context(
+                conn, approval["creator_id"], approval["consumer_id"], values.get("context") or {})

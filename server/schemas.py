@@ -1,0 +1,111 @@
+"""Request bodies of the API: pydantic at the edge, with errors that say what to fix."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from domain.marketplace import MarketplaceCreator
+
+# Ids appear in thread ids (`creator:consumer`) and URLs: keep them plain.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$"
+E164 = r"^\+[1-9]\d{6,14}$"
+
+EventType = Literal["page_view", "service_click", "booking_created", "inbound_message"]
+MAX_PAYLOAD_BYTES = 16_000
+MAX_CLOCK_SKEW = timedelta(days=1)
+
+
+class CreatorIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(pattern=ID_PATTERN, description="The creator's marketplace username")
+    marketplace_data: MarketplaceCreator = Field(
+        description="The marketplace's fetchByUsernameAdditionalDetails answer for this creator"
+    )
+
+    @model_validator(mode="after")
+    def _username_matches_data(self) -> CreatorIn:
+        if self.marketplace_data.user.username != self.username:
+            raise ValueError(
+                f"username {self.username!r} does not match marketplace_data.user.username "
+                f"{self.marketplace_data.user.username!r}"
+            )
+        return self
+
+
+class Consent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    whatsapp: bool = False
+    email: bool = False
+
+
+class ConsumerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=200)
+    whatsapp: str | None = Field(None, pattern=E164, description="E.164, e.g. +919876543210")
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    timezone: str | None = Field(None, max_length=64, description="IANA name, e.g. Asia/Kolkata")
+    consent: Consent = Consent()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Berlin")
+        return value
+
+
+class EventIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    creator_id: str = Field(pattern=ID_PATTERN)
+    consumer_id: str = Field(pattern=ID_PATTERN)
+    type: EventType
+    source: str | None = Field(None, max_length=100)
+    payload: dict[str, Any] = {}
+    occurred_at: AwareDatetime = Field(description="When it happened, with a time zone")
+    event_id: str | None = Field(
+        None, pattern=ID_PATTERN, description="Your id; posting it again is accepted once"
+    )
+
+    @model_validator(mode="after")
+    def _payload_fits_type(self) -> EventIn:
+        if len(json.dumps(self.payload)) > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"payload is larger than {MAX_PAYLOAD_BYTES} bytes")
+        service_id = self.payload.get("service_id")
+        if self.type in ("service_click", "booking_created") and not _is_int(service_id):
+            raise ValueError(f"a {self.type} event needs payload.service_id (an integer)")
+        if service_id is not None and not _is_int(service_id):
+            raise ValueError("payload.service_id must be an integer")
+        if self.type == "inbound_message":
+            text = self.payload.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError("an inbound_message event needs payload.text")
+            if self.payload.get("channel") not in (None, "whatsapp", "email"):
+                raise ValueError("payload.channel must be 'whatsapp' or 'email'")
+        if self.occurred_at > datetime.now(UTC) + MAX_CLOCK_SKEW:
+            raise ValueError("occurred_at is more than a day in the future")
+        return self
+
+    def request_hash(self) -> str:
+        body = self.model_dump(mode="json", exclude={"event_id"})
+        body["occurred_at"] = self.occurred_at.astimezone(UTC).isoformat()
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

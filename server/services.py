@@ -1,0 +1,94 @@
+"""Wiring: open the database, build the adapters and the graph, set up the job queue.
+
+Shared by the API process (server.app) and standalone workers (server.worker).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from langgraph.graph.state import CompiledStateGraph
+from psycopg_pool import AsyncConnectionPool
+
+from graphs.sales import SalesAdapters, build_sales_graph
+from server import db
+from server.jobs import JobQueue
+from server.sales_runner import SalesRunner
+from server.sales_store import PostgresSalesStore
+from server.settings import Settings
+from tools.channels import Transport
+from tools.email import SesEmail
+from tools.llm import build_drafter
+from tools.outbox import OutboxTransport
+from tools.whatsapp import TwilioWhatsApp
+
+log = logging.getLogger(__name__)
+
+
+def build_transports(settings: Settings) -> tuple[Transport, Transport]:
+    if settings.whatsapp_configured:
+        whatsapp: Transport = TwilioWhatsApp.from_credentials(
+            settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
+            settings.twilio_whatsapp_from, template_sid=settings.twilio_whatsapp_template_sid,
+            api_base_url=settings.twilio_api_base_url,
+        )
+    else:
+        whatsapp = OutboxTransport()
+    if settings.email_configured:
+        email: Transport = SesEmail.from_settings(
+            settings.ses_from_email, settings.aws_region, settings.ses_endpoint_url,
+            settings.ses_configuration_set,
+        )
+    else:
+        email = OutboxTransport()
+    return whatsapp, email
+
+
+@dataclass
+class Services:
+    settings: Settings
+    database: str  # where the data lives, for the start-up banner
+    pool: AsyncConnectionPool
+    graph: CompiledStateGraph
+    runner: SalesRunner
+    jobs: JobQueue
+    transports: dict[str, str] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        await self.jobs.app.close_async()
+        await self.pool.close()
+
+
+async def open_services(settings: Settings) -> Services:
+    if settings.database_url:
+        url, database = settings.database_url, "Postgres at DATABASE_URL"
+    else:
+        url = await asyncio.to_thread(db.start_embedded_postgres, settings.data_dir)
+        database = f"embedded Postgres in {(settings.data_dir / 'postgres').resolve()}"
+    pool = await db.open_pool(url, settings.db_pool_max_size)
+    try:
+        saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+        async with pool.connection() as conn:
+            await db.apply_migrations(conn, extra_setup=saver.setup)
+        # The saver serialises every call behind one lock; with a pool it can use them all.
+        saver.lock = asyncio.Semaphore(pool.max_size)  # type: ignore[assignment]
+
+        whatsapp, email = build_transports(settings)
+        adapters = SalesAdapters(
+            drafter=build_drafter(settings), whatsapp=whatsapp, email=email,
+            store=PostgresSalesStore(pool),
+        )
+        graph = build_sales_graph(adapters).compile(checkpointer=saver)
+        runner = SalesRunner(pool, graph)
+        jobs = JobQueue(runner.process_event, runner.resume_approval)
+        await jobs.app.open_async(pool)
+    except BaseException:
+        await pool.close()
+        raise
+    return Services(
+        settings=settings, database=database, pool=pool, graph=graph, runner=runner, jobs=jobs,
+        transports={"whatsapp": whatsapp.name, "email": email.name},
+    )
