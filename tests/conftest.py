@@ -1,0 +1,118 @@
+"""Shared test fixtures: a real Postgres (embedded, or TEST_DATABASE_URL), a fresh database
+per test, the service running in-process with its worker, and the copied data fixtures."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("LANGGRAPH_STRICT_MSGPACK", "true")
+
+import httpx  # noqa: E402
+import psycopg  # noqa: E402
+import pytest  # noqa: E402
+from psycopg.conninfo import make_conninfo  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NO_CREDENTIALS: dict[str, Any] = {
+    "openai_api_key": None, "twilio_account_sid": None, "twilio_auth_token": None,
+    "twilio_whatsapp_from": None, "ses_from_email": None,
+}
+
+
+def load_creator(username: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / "creators" / f"{username}.json").read_text())
+
+
+def load_scenarios() -> list[dict[str, Any]]:
+    return [json.loads(p.read_text()) for p in sorted((FIXTURES / "scenarios").glob("*.json"))]
+
+
+@pytest.fixture(scope="session")
+def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        return url
+    import pgserver
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="stop")
+    return server.get_uri()
+
+
+@pytest.fixture
+async def database_url(pg_server_url: str) -> AsyncIterator[str]:
+    """A brand-new, empty database for this test."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    async with await psycopg.AsyncConnection.connect(pg_server_url, autocommit=True) as conn:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    yield make_conninfo(pg_server_url, dbname=name)
+    async with await psycopg.AsyncConnection.connect(pg_server_url, autocommit=True) as conn:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_settings(database_url: str, **overrides: Any):
+    from server.settings import Settings
+
+    values = {**NO_CREDENTIALS, "database_url": database_url, "worker_concurrency": 4,
+              **overrides}
+    return Settings(_env_file=None, **values)
+
+
+@asynccontextmanager
+async def running_service(database_url: str, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its lifespan (pool, migrations, worker), driven over HTTP in-process."""
+    from server.app import create_app
+
+    app = create_app(make_settings(database_url, **overrides))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield client
+
+
+async def create_creator(client: httpx.AsyncClient, username: str) -> dict[str, Any]:
+    response = await client.post(
+        "/creators", json={"username": username, "marketplace_data": load_creator(username)}
+    )
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+async def create_consumer(client: httpx.AsyncClient, consumer: dict[str, Any]) -> None:
+    response = await client.post("/consumers", json=consumer)
+    assert response.status_code in (200, 201), response.text
+
+
+async def wait_for(check, timeout: float = 30.0, interval: float = 0.05):
+    """Poll `check()` (async) until it returns something truthy."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {check.__name__}")
+        await asyncio.sleep(interval)
+
+
+async def wait_for_event(client: httpx.AsyncClient, event_id: str) -> dict[str, Any]:
+    async def processed():
+        body = (await client.get(f"/events/{event_id}")).json()
+        return body if body["status"] != "queued" else None
+
+    return await wait_for(processed)
+
+
+async def wait_for_message(client: httpx.AsyncClient, approval_id: str) -> dict[str, Any]:
+    async def sent():
+        messages = (await client.get("/messages")).json()["messages"]
+        return next((m for m in messages if m["approval_id"] == approval_id
+                     and m["status"] not in ("sending", "retry")), None)
+
+    return await wait_for(sent)

@@ -1,0 +1,1 @@
+"""Local servers that speak the external services' protocols, for the real SDKs to call."""
