@@ -1,0 +1,83 @@
+"""Drafting through the real ChatOpenAI client against a local OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import (
+    create_consumer,
+    create_creator,
+    running_service,
+    wait_for_event,
+)
+from tests.standins.openai_server import ScriptedOpenAI
+
+NEHA = {"external_id": "c-1001", "name": "Neha Kulkarni", "whatsapp": "+919876543210",
+        "timezone": "Asia/Kolkata", "consent": {"whatsapp": True}}
+GOOD = {"channel": "whatsapp", "subject": None,
+        "body": "Hi Neha! Ajay's 1:1 Career Strategy Call (₹1,999) maps your next role: "
+                "https://marketplace.example/ajay_shenoy/101",
+        "service_ids": [101], "prices_mentioned": ["₹1,999"], "confidence": 0.82,
+        "reasoning": "First visit; the entry-level call is the natural next step."}
+INVENTED_PRICE = {**GOOD, "body": "Hi Neha! The Career Strategy Call is just ₹1,499 this week."}
+INVENTED_LINK = {**GOOD, "body": "Hi Neha! Claim your spot: http://win-prizes.example/claim"}
+
+
+async def draft_for_first_visit(database_url: str, llm: ScriptedOpenAI) -> dict:
+    async with running_service(database_url, openai_api_key="test-key",
+                               openai_base_url=llm.base_url, openai_model="standin-model",
+                               llm_timeout_s=1.0, llm_max_retries=0) as client:
+        await create_creator(client, "ajay_shenoy")
+        await create_consumer(client, NEHA)
+        posted = await client.post("/events", json={
+            "creator_id": "ajay_shenoy", "consumer_id": "c-1001", "type": "page_view",
+            "occurred_at": "2026-11-02T05:30:00Z", "payload": {"page": "creator_profile"}})
+        event = await wait_for_event(client, posted.json()["event_id"])
+        assert event["decision"]["act"] is True, event
+        return (await client.get(f"/approvals/{event['decision']['approval_id']}")).json()["draft"]
+
+
+async def test_a_good_structured_answer_becomes_the_draft(database_url):
+    with ScriptedOpenAI([{"json": GOOD}]) as llm:
+        draft = await draft_for_first_visit(database_url, llm)
+    assert draft["source"] == "llm"
+    assert draft["body"] == GOOD["body"]
+    assert draft["confidence"] == pytest.approx(0.82)
+    assert draft["prompt_name"] == "draft_message" and len(draft["prompt_hash"]) == 16
+    request = llm.requests[0]
+    assert request["model"] == "standin-model"
+    assert request["response_format"]["type"] == "json_schema"
+    prompt = request["messages"][0]["content"]
+    # Creator text is inside the fence, as data.
+    assert "<creator_data>" in prompt and "Leadership Accelerator" in prompt
+
+
+@pytest.mark.parametrize("failure", [{"status": 500}, {"sleep": 2.5, "json": GOOD},
+                                     {"content": "this is not json"}],
+                         ids=["server error", "slower than the timeout", "invalid json"])
+async def test_a_failing_model_falls_back_to_the_template_drafter(database_url, failure):
+    with ScriptedOpenAI([failure]) as llm:
+        draft = await draft_for_first_visit(database_url, llm)
+    assert draft["source"] == "template"
+    assert draft["fallback_reason"]
+    assert "Ajay" in draft["body"] and "₹" in draft["body"]
+
+
+async def test_an_invented_price_is_caught_and_never_reaches_the_creator(database_url):
+    with ScriptedOpenAI([{"json": INVENTED_PRICE}]) as llm:
+        draft = await draft_for_first_visit(database_url, llm)
+    # The model got one redraft with the check's findings, then the template took over.
+    assert len(llm.requests) == 2
+    assert "price INR 1,499 is not the price of an open service" in (
+        llm.requests[1]["messages"][0]["content"])
+    assert draft["source"] == "template"
+    assert "₹1,499" not in draft["body"]
+    assert "failed the check" in draft["fallback_reason"]
+
+
+async def test_an_invented_link_is_redrafted_by_the_model(database_url):
+    with ScriptedOpenAI([{"json": INVENTED_LINK}, {"json": GOOD}]) as llm:
+        draft = await draft_for_first_visit(database_url, llm)
+    assert len(llm.requests) == 2
+    assert "win-prizes.example/claim" in llm.requests[1]["messages"][0]["content"]
+    assert draft["source"] == "llm" and draft["body"] == GOOD["body"]
