@@ -1,0 +1,139 @@
+"""The service as users start it (`python -m server`, `python -m server.worker`), killed
+and restarted: a paused draft survives, and an approved draft is sent exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from tests.conftest import load_creator
+from tests.standins.twilio_server import TwilioStandIn
+
+ROOT = Path(__file__).resolve().parents[2]
+NEHA = {"external_id": "c-1001", "name": "Neha Kulkarni", "whatsapp": "+919876543210",
+        "consent": {"whatsapp": True}}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def service(module: str, env: dict[str, str], port: int | None = None):
+    """Start `python -m module`; wait until it answers (API) or a moment (worker)."""
+    full_env = {**os.environ, **env, "LOG_LEVEL": "warning"}
+    if port:
+        full_env["PORT"] = str(port)
+    for key in ("OPENAI_API_KEY", "SES_FROM_EMAIL"):
+        full_env.pop(key, None)
+    proc = subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=full_env)
+    try:
+        if port:
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, f"{module} exited with {proc.returncode}"
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health/ready").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, f"{module} did not start"
+                time.sleep(0.2)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def wait_until(check, timeout=40.0):
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        assert time.monotonic() < deadline, f"timed out waiting for {check.__name__}"
+        time.sleep(0.2)
+    return result
+
+
+def pending_approval(base: str) -> dict:
+    httpx.post(f"{base}/creators", json={"username": "ajay_shenoy",
+                                         "marketplace_data": load_creator("ajay_shenoy")})
+    httpx.post(f"{base}/consumers", json=NEHA)
+    event_id = httpx.post(f"{base}/events", json={
+        "creator_id": "ajay_shenoy", "consumer_id": "c-1001", "type": "service_click",
+        "occurred_at": "2026-11-08T06:00:00Z", "payload": {"service_id": 101}}).json()["event_id"]
+
+    def processed():
+        body = httpx.get(f"{base}/events/{event_id}").json()
+        return body if body["status"] == "processed" else None
+
+    decision = wait_until(processed)["decision"]
+    return httpx.get(f"{base}/approvals/{decision['approval_id']}").json()
+
+
+def messages(database_url: str) -> list[tuple]:
+    with psycopg.connect(database_url) as conn:
+        return conn.execute("SELECT status, provider_message_id FROM messages").fetchall()
+
+
+@pytest.fixture
+def env(database_url):
+    with TwilioStandIn(hang_first_s=0) as twilio:
+        yield twilio, {
+            "DATABASE_URL": database_url, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+            "TWILIO_AUTH_TOKEN": "token", "TWILIO_WHATSAPP_FROM": "whatsapp:+14155238886",
+            "TWILIO_API_BASE_URL": twilio.url, "WORKER_STALLED_AFTER_S": "2",
+        }
+
+
+def test_a_draft_paused_in_one_process_is_approved_from_another_and_sent_once(env, database_url):
+    twilio, base_env = env
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with service("server", base_env, port) as first:
+        approval = pending_approval(base)
+        first.kill()  # no goodbye: the draft lives only in Postgres now
+    with service("server", {**base_env, "RUN_WORKER": "false"}, port):
+        answer = httpx.post(f"{base}/approvals/{approval['id']}/decision",
+                            json={"decisions": [{"type": "approve"}]})
+        assert answer.status_code == 200, answer.text
+        time.sleep(1)
+        assert twilio.messages == []  # no worker runs in this process
+    with service("server.worker", base_env):
+        wait_until(lambda: twilio.messages)
+        wait_until(lambda: messages(database_url) and messages(database_url)[0][0] == "sent")
+        time.sleep(1)
+    assert len(twilio.messages) == 1
+    assert twilio.messages[0]["Body"] == approval["draft"]["body"]
+
+
+def test_a_worker_killed_during_the_send_never_sends_twice(env, database_url):
+    twilio, base_env = env
+    twilio.hang_first_s = 30  # the provider takes the message but does not answer in time
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with service("server", base_env, port) as first:
+        approval = pending_approval(base)
+        httpx.post(f"{base}/approvals/{approval['id']}/decision",
+                   json={"decisions": [{"type": "approve"}]})
+        wait_until(lambda: twilio.messages)
+        first.kill()
+    with service("server", base_env, port):
+        # The stalled job is retried; the claimed outbox row stops a second provider call.
+        wait_until(lambda: messages(database_url)[0][0] == "unconfirmed")
+        time.sleep(1)
+    assert len(twilio.messages) == 1
