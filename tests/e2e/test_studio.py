@@ -1,0 +1,84 @@
+"""`langgraph dev` (LangGraph Studio's server) serves the sales graph; a run through
+langgraph-sdk reaches the approval interrupt and resumes to the outbox send."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from langgraph_sdk import get_client
+
+from domain.marketplace import MarketplaceCreator
+from domain.profile import build_profile
+from tests.conftest import load_creator
+from tests.e2e.test_restart import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = Path(sys.executable).parent / "langgraph"
+
+
+@pytest.fixture(scope="module")
+def studio_url():
+    port = free_port()
+    env = {**os.environ, "LANGGRAPH_CLI_NO_ANALYTICS": "1"}
+    env.pop("OPENAI_API_KEY", None)
+    proc = subprocess.Popen(
+        [str(CLI), "dev", "--no-browser", "--no-reload", "--port", str(port), "--host",
+         "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"langgraph dev exited: {proc.stderr.read().decode()[-2000:]}")
+            try:
+                if httpx.get(f"{url}/ok").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "langgraph dev did not start in 120 s"
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+async def test_studio_runs_the_sales_graph_to_the_approval_interrupt_and_resumes(studio_url):
+    client = get_client(url=studio_url)
+    [assistant] = await client.assistants.search(graph_id="sales")
+    thread = await client.threads.create()
+    profile = build_profile(MarketplaceCreator.model_validate(load_creator("ajay_shenoy")))
+    await client.runs.wait(
+        thread["thread_id"], assistant["assistant_id"],
+        input={"event": {"id": "studio-1", "type": "page_view",
+                         "occurred_at": "2026-11-02T05:30:00+00:00", "payload": {}},
+               "consumer": {"id": "c-1", "name": "Neha", "whatsapp": "+919876543210",
+                            "consent": {"whatsapp": True}}},
+        context={"creator_id": "ajay_shenoy", "profile": profile, "profile_version": 1},
+    )
+    state = await client.threads.get(thread["thread_id"])
+    assert state["status"] == "interrupted"
+    [interrupt] = state["interrupts"].values().__iter__().__next__()
+    request = interrupt["value"]
+    assert request["action_requests"][0]["name"] == "send_whatsapp"
+    assert "Ajay" in request["action_requests"][0]["args"]["body"]
+    assert request["review_configs"][0]["allowed_decisions"] == ["approve", "edit", "reject"]
+
+    result = await client.runs.wait(
+        thread["thread_id"], assistant["assistant_id"],
+        command={"resume": {"decisions": [{"type": "approve"}]}},
+        context={"creator_id": "ajay_shenoy", "profile": profile, "profile_version": 1},
+    )
+    assert result["send_result"]["status"] == "recorded"
+    assert result["send_result"]["transport"] == "outbox"
