@@ -10,17 +10,30 @@ from domain.profile import active_services, allowed_links, find_service
 MAX_LENGTH = {"whatsapp": 1000, "email": 4000}
 MAX_SUBJECT_LENGTH = 150
 
-_URL = re.compile(r"https?://[^\s<>\"'()]+|\bwww\.[^\s<>\"'()]+|\b[\w-]+(?:\.[\w-]+)+/[^\s<>\"'()]*")
+_URL = re.compile(
+    r"https?://[^\s<>\"'()]+|\bwww\.[^\s<>\"'()]+|\b[\w-]+(?:\.[\w-]+)+/[^\s<>\"'()]*"
+)
 _SYMBOL_PRICE = re.compile(r"([₹$€£]|\b(?:INR|USD|EUR|GBP|Rs\.?)\s?)(\d[\d,]*(?:\.\d+)?)", re.I)
 _CODE_AFTER_PRICE = re.compile(
     r"\b(\d[\d,]*(?:\.\d+)?)\s?(INR|USD|EUR|GBP|rupees|dollars|euros|pounds)\b", re.I
 )
-_CURRENCY = {"₹": "INR", "RS": "INR", "RS.": "INR", "$": "USD", "€": "EUR", "£": "GBP",
-             "RUPEES": "INR", "DOLLARS": "USD", "EUROS": "EUR", "POUNDS": "GBP"}
+_CURRENCY = {
+    "₹": "INR",
+    "RS": "INR",
+    "RS.": "INR",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "RUPEES": "INR",
+    "DOLLARS": "USD",
+    "EUROS": "EUR",
+    "POUNDS": "GBP",
+}
 # Claims no profile field can back: a draft making them is inventing an offer.
 _UNSUPPORTED_CLAIMS = re.compile(
     r"\b(discount\w*|coupon\w*|promo code|guarantee\w*|bank transfer|wire transfer|"
-    r"account number|today only|limited time|\d+\s?% off|\d+x return)\b", re.I
+    r"account number|today only|limited time|\d+\s?% off|\d+x return)\b",
+    re.I,
 )
 _FREE = re.compile(r"\bfree\b", re.I)
 _MARKUP = re.compile(r"<\s*/?\s*[a-z!]", re.I)
@@ -51,9 +64,13 @@ def check_draft_text(draft: dict[str, Any], profile: dict[str, Any], channel: st
     if not body.strip():
         problems.append("the message is empty")
     if draft.get("channel") != channel:
-        problems.append(f"the draft is for {draft.get('channel')} but the lead is reached by {channel}")
+        problems.append(
+            f"the draft is for {draft.get('channel')} but the lead is reached by {channel}"
+        )
     if len(body) > MAX_LENGTH[channel]:
-        problems.append(f"the message is {len(body)} characters; {channel} allows {MAX_LENGTH[channel]}")
+        problems.append(
+            f"the message is {len(body)} characters; {channel} allows {MAX_LENGTH[channel]}"
+        )
     if channel == "email" and not subject.strip():
         problems.append("an email needs a subject")
     if len(subject) > MAX_SUBJECT_LENGTH:
@@ -62,10 +79,13 @@ def check_draft_text(draft: dict[str, Any], profile: dict[str, Any], channel: st
     allowed = {_normalize_link(link) for link in allowed_links(profile)}
     for link in _URL.findall(text):
         if _normalize_link(link) not in allowed:
-            problems.append(f"link {link.rstrip('.,;:!?')} is not a booking link of an open service")
+            problems.append(
+                f"link {link.rstrip('.,;:!?')} is not a booking link of an open service"
+            )
 
     open_prices = {
-        (s["price"]["currency"].upper(), float(s["price"]["amount"])) for s in active_services(profile)
+        (s["price"]["currency"].upper(), float(s["price"]["amount"]))
+        for s in active_services(profile)
     }
     for currency, amount in sorted(_prices_in(text)):
         if (currency, amount) not in open_prices:

@@ -6,14 +6,36 @@ import re
 
 # Carrier-standard keywords, when they are the whole message.
 OPT_OUT_KEYWORDS = {
-    "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit",
-    "opt out", "optout", "opt-out", "remove", "remove me",
+    "stop",
+    "stopall",
+    "stop all",
+    "unsubscribe",
+    "cancel",
+    "end",
+    "quit",
+    "opt out",
+    "optout",
+    "opt-out",
+    "remove",
+    "remove me",
 }
 # Plain refusals anywhere in a message.
 OPT_OUT_PHRASES = (
-    "unsubscribe", "stop messaging", "stop texting", "stop sending", "stop contacting",
-    "do not contact", "don't contact", "dont contact", "do not message", "don't message",
-    "dont message", "leave me alone", "not interested", "remove me from", "opt me out",
+    "unsubscribe",
+    "stop messaging",
+    "stop texting",
+    "stop sending",
+    "stop contacting",
+    "do not contact",
+    "don't contact",
+    "dont contact",
+    "do not message",
+    "don't message",
+    "dont message",
+    "leave me alone",
+    "not interested",
+    "remove me from",
+    "opt me out",
 )
 
 

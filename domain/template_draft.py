@@ -16,7 +16,9 @@ def _first_name(name: str | None) -> str:
     return (name or "").split()[0] if (name or "").split() else "there"
 
 
-def _pick_service(profile: dict[str, Any], service_id: int | None) -> tuple[dict | None, dict | None]:
+def _pick_service(
+    profile: dict[str, Any], service_id: int | None
+) -> tuple[dict | None, dict | None]:
     """(service to offer, unavailable service the lead asked about)."""
     asked = find_service(profile, service_id) if service_id is not None else None
     if asked and asked["active"]:
@@ -29,9 +31,10 @@ def _pick_service(profile: dict[str, Any], service_id: int | None) -> tuple[dict
 
 
 def _offer_sentence(service: dict[str, Any]) -> str:
+    title, url = service["title"], service["booking_url"]
     if service["price"]["amount"] == 0:
-        return f"{service['title']} is free to join, you can save your seat here: {service['booking_url']}"
-    return f"{service['title']} is {service['price_text']}, you can book it here: {service['booking_url']}"
+        return f"{title} is free to join, you can save your seat here: {url}"
+    return f"{title} is {service['price_text']}, you can book it here: {url}"
 
 
 def _opening(reason: str, creator: str, asked: dict | None, offered: dict | None) -> str:
@@ -65,13 +68,23 @@ def template_draft(
             f"{offered['title']} with {creator}" if offered else f"A note from {creator}'s team"
         )
         body = "\n\n".join(
-            [greeting, *lines, "Just reply to this email if you have any questions.",
-             f"Best,\n{creator}'s team"]
+            [
+                greeting,
+                *lines,
+                "Just reply to this email if you have any questions.",
+                f"Best,\n{creator}'s team",
+            ]
         )
     else:
         subject = None
-        body = " ".join([greeting, f"this is {creator}'s assistant.", *lines,
-                         "Reply here if you have any questions."])
+        body = " ".join(
+            [
+                greeting,
+                f"this is {creator}'s assistant.",
+                *lines,
+                "Reply here if you have any questions.",
+            ]
+        )
     return {
         "channel": channel,
         "subject": subject,

@@ -50,19 +50,22 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
     builder.add_edge(START, "update_context")
     builder.add_edge("update_context", "should_act")
     builder.add_conditional_edges(
-        "should_act", route_after_should_act,
+        "should_act",
+        route_after_should_act,
         ["draft_message", "withdraw_draft", "request_approval", END],
     )
     builder.add_edge("withdraw_draft", END)
     builder.add_edge("draft_message", "check_draft")
     builder.add_edge("write_template_draft", "check_draft")
     builder.add_conditional_edges(
-        "check_draft", route_after_check_draft,
+        "check_draft",
+        route_after_check_draft,
         ["save_draft", "draft_message", "write_template_draft", END],
     )
     builder.add_edge("save_draft", "request_approval")
     builder.add_conditional_edges(
-        "request_approval", route_after_request_approval,
+        "request_approval",
+        route_after_request_approval,
         ["send_whatsapp", "send_email", "draft_message", END],
     )
     builder.add_edge("send_whatsapp", END)
@@ -76,6 +79,10 @@ def studio_graph():
     from server.settings import Settings
     from tools.llm import build_drafter
 
-    adapters = SalesAdapters(drafter=build_drafter(Settings()), whatsapp=OutboxTransport(),
-                             email=OutboxTransport(), store=InMemorySalesStore())
+    adapters = SalesAdapters(
+        drafter=build_drafter(Settings()),
+        whatsapp=OutboxTransport(),
+        email=OutboxTransport(),
+        store=InMemorySalesStore(),
+    )
     return build_sales_graph(adapters).compile()

@@ -33,9 +33,7 @@ def make_draft_message(drafter: Drafter) -> Callable[..., Awaitable[dict[str, An
     return draft_message
 
 
-async def write_template_draft(
-    state: SalesState, runtime: Runtime[SalesContext]
-) -> dict[str, Any]:
+async def write_template_draft(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
     """The model's drafts failed the check twice: the template drafter writes this one."""
     problems = "; ".join((state.get("draft_check") or {}).get("problems", []))
     draft = await TemplateDrafter().draft(

@@ -25,16 +25,37 @@ def make_save_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, Any]
             uuid.NAMESPACE_URL, f"{thread_id}/{event_id}/{state.get('draft_attempts', 0)}"
         ).hex
         draft = state["draft"] or {}
-        await store.save_approval(NewApproval(
-            id=approval_id, thread_id=thread_id, creator_id=context_of(runtime).creator_id,
-            consumer_id=state["consumer"]["id"], event_id=event_id, channel=draft["channel"],
-            draft=draft, profile_version=context_of(runtime).profile_version,
-        ))
-        await store.audit(thread_id, "agent", "draft_created", {
-            "approval_id": approval_id, "event_id": event_id, "source": draft.get("source"),
-            "reason": state["decision"].get("reason"),
-        })
-        return {"approval": {"id": approval_id, "event_id": event_id, "channel": draft["channel"],
-                             "reason": state["decision"]["reason"], "draft": draft}}
+        await store.save_approval(
+            NewApproval(
+                id=approval_id,
+                thread_id=thread_id,
+                creator_id=context_of(runtime).creator_id,
+                consumer_id=state["consumer"]["id"],
+                event_id=event_id,
+                channel=draft["channel"],
+                draft=draft,
+                profile_version=context_of(runtime).profile_version,
+            )
+        )
+        await store.audit(
+            thread_id,
+            "agent",
+            "draft_created",
+            {
+                "approval_id": approval_id,
+                "event_id": event_id,
+                "source": draft.get("source"),
+                "reason": state["decision"].get("reason"),
+            },
+        )
+        return {
+            "approval": {
+                "id": approval_id,
+                "event_id": event_id,
+                "channel": draft["channel"],
+                "reason": state["decision"]["reason"],
+                "draft": draft,
+            }
+        }
 
     return save_draft

@@ -30,8 +30,13 @@ def approved_text(state: SalesState) -> tuple[str | None, str]:
 
 
 def _result(record: MessageRecord) -> dict[str, Any]:
-    return {"message_id": record.id, "status": record.status, "transport": record.transport,
-            "provider_message_id": record.provider_message_id, "error": record.error}
+    return {
+        "message_id": record.id,
+        "status": record.status,
+        "transport": record.transport,
+        "provider_message_id": record.provider_message_id,
+        "error": record.error,
+    }
 
 
 def make_send_node(
@@ -46,19 +51,28 @@ def make_send_node(
         consumer = state["consumer"]
         subject, body = approved_text(state)
         to = consumer.get("whatsapp") if channel == "whatsapp" else consumer.get("email")
-        record, owned = await store.claim_send(NewMessage(
-            idempotency_key=f"approval:{approval['id']}", approval_id=approval["id"],
-            thread_id=thread_id, creator_id=context_of(runtime).creator_id,
-            consumer_id=consumer["id"], channel=channel, transport=transport.name,
-            to_address=to or "", subject=subject, body=body,
-        ))
+        record, owned = await store.claim_send(
+            NewMessage(
+                idempotency_key=f"approval:{approval['id']}",
+                approval_id=approval["id"],
+                thread_id=thread_id,
+                creator_id=context_of(runtime).creator_id,
+                consumer_id=consumer["id"],
+                channel=channel,
+                transport=transport.name,
+                to_address=to or "",
+                subject=subject,
+                body=body,
+            )
+        )
         done = {"approval": None}
         if not owned:
             if record.status == "sending":
                 # An earlier attempt died while talking to the provider: it may have sent.
                 # Never risk a second message; flag it for a human instead.
-                await store.finish_send(record.id, "unconfirmed",
-                                        error="worker stopped during the provider call")
+                await store.finish_send(
+                    record.id, "unconfirmed", error="worker stopped during the provider call"
+                )
                 record.status = "unconfirmed"
             return {**done, "send_result": _result(record)}
 
@@ -69,8 +83,13 @@ def make_send_node(
             record.status, record.error = "blocked", "no consent for this channel"
             return {**done, "send_result": _result(record)}
 
-        message = OutgoingMessage(message_id=record.id, to=to or "", body=body, subject=subject,
-                                  last_inbound_at=context.get("last_inbound_at"))
+        message = OutgoingMessage(
+            message_id=record.id,
+            to=to or "",
+            body=body,
+            subject=subject,
+            last_inbound_at=context.get("last_inbound_at"),
+        )
         try:
             receipt = await transport.send(message)
         except SendError as exc:
@@ -88,8 +107,11 @@ def make_send_node(
         return {
             **done,
             "send_result": _result(record),
-            "context": {**context, "messages_sent": context.get("messages_sent", 0) + 1,
-                        "last_message_at": state["event"]["occurred_at"]},
+            "context": {
+                **context,
+                "messages_sent": context.get("messages_sent", 0) + 1,
+                "last_message_at": state["event"]["occurred_at"],
+            },
         }
 
     send.__name__ = f"send_{channel}"

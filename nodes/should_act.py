@@ -25,8 +25,13 @@ def decide(state: SalesState, profile: dict[str, Any], agent_enabled: bool = Tru
     enrolled = set(context.get("enrolled_service_ids") or [])
 
     def quiet(reason: str, withdraw: bool = False) -> Decision:
-        return {"act": False, "reason": reason, "channel": None, "service_id": service_id,
-                "withdraw_pending": withdraw}
+        return {
+            "act": False,
+            "reason": reason,
+            "channel": None,
+            "service_id": service_id,
+            "withdraw_pending": withdraw,
+        }
 
     if context.get("opted_out"):
         return quiet("opted_out", withdraw=pending is not None)
@@ -49,8 +54,13 @@ def decide(state: SalesState, profile: dict[str, Any], agent_enabled: bool = Tru
         return quiet("unreachable")
 
     def act(reason: str) -> Decision:
-        return {"act": True, "reason": reason, "channel": channel, "service_id": service_id,
-                "withdraw_pending": False}
+        return {
+            "act": True,
+            "reason": reason,
+            "channel": channel,
+            "service_id": service_id,
+            "withdraw_pending": False,
+        }
 
     if event["type"] == "inbound_message":
         return act("inbound_reply")

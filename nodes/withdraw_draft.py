@@ -17,9 +17,16 @@ def make_withdraw_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, 
         if approval is not None:
             reason = state["decision"]["reason"]
             if await store.withdraw_approval(approval["id"], reason):
-                await store.audit(config["configurable"]["thread_id"], "agent", "draft_withdrawn",
-                                  {"approval_id": approval["id"], "reason": reason,
-                                   "event_id": state["event"]["id"]})
+                await store.audit(
+                    config["configurable"]["thread_id"],
+                    "agent",
+                    "draft_withdrawn",
+                    {
+                        "approval_id": approval["id"],
+                        "reason": reason,
+                        "event_id": state["event"]["id"],
+                    },
+                )
         return {"approval": None}
 
     return withdraw_draft

@@ -20,18 +20,23 @@ log = logging.getLogger("creator_agents")
 
 def startup_banner(services: Services) -> str:
     s = services.settings
-    model = f"{s.openai_model} at {s.openai_base_url or 'OpenAI'}" if s.llm_configured else (
-        "none (template drafter; set OPENAI_API_KEY to draft with a model)")
+    model = (
+        f"{s.openai_model} at {s.openai_base_url or 'OpenAI'}"
+        if s.llm_configured
+        else ("none (template drafter; set OPENAI_API_KEY to draft with a model)")
+    )
     transports = ", ".join(
         f"{channel}: {name}" + (" (messages are recorded, not sent)" if name == "outbox" else "")
         for channel, name in services.transports.items()
     )
     base = f"http://{s.host}:{s.port}"
-    return (f"Creator Agents API on {base}  (docs: {base}/docs)\n"
-            f"  database:   {services.database}\n"
-            f"  model:      {model}\n"
-            f"  transports: {transports}\n"
-            f"  worker:     {'in this process' if s.run_worker else 'separate (RUN_WORKER=false)'}")
+    return (
+        f"Creator Agents API on {base}  (docs: {base}/docs)\n"
+        f"  database:   {services.database}\n"
+        f"  model:      {model}\n"
+        f"  transports: {transports}\n"
+        f"  worker:     {'in this process' if s.run_worker else 'separate (RUN_WORKER=false)'}"
+    )
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -42,8 +47,11 @@ def create_app(settings: Settings) -> FastAPI:
         log.info("%s", startup_banner(services))
         worker = None
         if settings.run_worker:
-            worker = asyncio.create_task(services.jobs.run_worker(
-                settings.worker_concurrency, settings.worker_stalled_after_s))
+            worker = asyncio.create_task(
+                services.jobs.run_worker(
+                    settings.worker_concurrency, settings.worker_stalled_after_s
+                )
+            )
         try:
             yield
         finally:
@@ -56,7 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="Creator Agents",
         description="AI sales agents for marketplace creators. Every message waits for the "
-                    "creator's approval before it goes out.",
+        "creator's approval before it goes out.",
         version="0.1.0",
         lifespan=lifespan,
     )
@@ -64,8 +72,13 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(psycopg.DataError)
     async def bad_data(request: Request, exc: psycopg.DataError) -> JSONResponse:
         # e.g. a NUL character in a string: the client's data, not our failure.
-        return JSONResponse({"detail": f"the request contains data Postgres cannot store: "
-                                       f"{str(exc).splitlines()[0]}"}, status_code=422)
+        return JSONResponse(
+            {
+                "detail": f"the request contains data Postgres cannot store: "
+                f"{str(exc).splitlines()[0]}"
+            },
+            status_code=422,
+        )
 
     for module in (health, creators, consumers, events, approvals, messages, threads):
         app.include_router(module.router)

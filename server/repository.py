@@ -22,45 +22,61 @@ async def _all(conn: AsyncConnection, sql: str, params: tuple = ()) -> list[Row]
 
 # Creators, profiles, agents -------------------------------------------------------------
 
-async def upsert_creator(conn: AsyncConnection, creator_id: str, display_name: str,
-                         data: dict[str, Any]) -> Row:
-    return await _one(conn, """
+
+async def upsert_creator(
+    conn: AsyncConnection, creator_id: str, display_name: str, data: dict[str, Any]
+) -> Row:
+    return await _one(
+        conn,
+        """
         INSERT INTO creators (id, display_name, marketplace_data) VALUES (%s, %s, %s)
         ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name,
             marketplace_data = excluded.marketplace_data, updated_at = now()
-        RETURNING *, (xmax = 0) AS created""", (creator_id, display_name, Jsonb(data)))
+        RETURNING *, (xmax = 0) AS created""",
+        (creator_id, display_name, Jsonb(data)),
+    )
 
 
 async def get_creator(conn: AsyncConnection, creator_id: str) -> Row | None:
     return await _one(conn, "SELECT * FROM creators WHERE id = %s", (creator_id,))
 
 
-async def add_approved_profile(conn: AsyncConnection, creator_id: str, profile: dict[str, Any],
-                               source: str) -> int:
+async def add_approved_profile(
+    conn: AsyncConnection, creator_id: str, profile: dict[str, Any], source: str
+) -> int:
     """Store a new profile version unless it equals the latest one; return the version."""
     latest = await latest_profile(conn, creator_id)
     if latest is not None and latest["profile"] == profile:
         return latest["version"]
-    row = await _one(conn, """
+    row = await _one(
+        conn,
+        """
         INSERT INTO creator_profiles (creator_id, version, profile, source, status, approved_at)
         SELECT %s, COALESCE(MAX(version), 0) + 1, %s, %s, 'approved', now()
           FROM creator_profiles WHERE creator_id = %s
-        RETURNING version""", (creator_id, Jsonb(profile), source, creator_id))
+        RETURNING version""",
+        (creator_id, Jsonb(profile), source, creator_id),
+    )
     return row["version"]
 
 
 async def latest_profile(conn: AsyncConnection, creator_id: str) -> Row | None:
-    return await _one(conn, """
+    return await _one(
+        conn,
+        """
         SELECT version, profile, source, approved_at FROM creator_profiles
          WHERE creator_id = %s AND status = 'approved' ORDER BY version DESC LIMIT 1""",
-                      (creator_id,))
+        (creator_id,),
+    )
 
 
 async def ensure_agent(conn: AsyncConnection, agent_id: str, creator_id: str) -> Row:
     """Deploy the creator's agent with default settings; deploying again changes nothing."""
-    await conn.execute("""
+    await conn.execute(
+        """
         INSERT INTO agents (id, creator_id) VALUES (%s, %s) ON CONFLICT (creator_id) DO NOTHING""",
-                       (agent_id, creator_id))
+        (agent_id, creator_id),
+    )
     return await get_agent_for_creator(conn, creator_id)
 
 
@@ -70,56 +86,82 @@ async def get_agent_for_creator(conn: AsyncConnection, creator_id: str) -> Row |
 
 # Consumers -------------------------------------------------------------------------------
 
+
 async def upsert_consumer(conn: AsyncConnection, consumer: dict[str, Any]) -> Row:
-    return await _one(conn, """
+    return await _one(
+        conn,
+        """
         INSERT INTO consumers (id, name, whatsapp, email, timezone, consent)
         VALUES (%(id)s, %(name)s, %(whatsapp)s, %(email)s, %(timezone)s, %(consent)s)
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, whatsapp = excluded.whatsapp,
             email = excluded.email, timezone = excluded.timezone, consent = excluded.consent,
             updated_at = now()
-        RETURNING *, (xmax = 0) AS created""", {**consumer, "consent": Jsonb(consumer["consent"])})
+        RETURNING *, (xmax = 0) AS created""",
+        {**consumer, "consent": Jsonb(consumer["consent"])},
+    )
 
 
 async def get_consumer(conn: AsyncConnection, consumer_id: str) -> Row | None:
     return await _one(conn, "SELECT * FROM consumers WHERE id = %s", (consumer_id,))
 
 
-async def save_consumer_context(conn: AsyncConnection, creator_id: str, consumer_id: str,
-                                context: dict[str, Any]) -> None:
-    await conn.execute("""
+async def save_consumer_context(
+    conn: AsyncConnection, creator_id: str, consumer_id: str, context: dict[str, Any]
+) -> None:
+    await conn.execute(
+        """
         INSERT INTO consumer_context (creator_id, consumer_id, context) VALUES (%s, %s, %s)
         ON CONFLICT (creator_id, consumer_id) DO UPDATE SET context = excluded.context,
-            updated_at = now()""", (creator_id, consumer_id, Jsonb(context)))
+            updated_at = now()""",
+        (creator_id, consumer_id, Jsonb(context)),
+    )
 
 
-async def get_consumer_context(conn: AsyncConnection, creator_id: str,
-                               consumer_id: str) -> Row | None:
-    return await _one(conn, """SELECT context, updated_at FROM consumer_context
+async def get_consumer_context(
+    conn: AsyncConnection, creator_id: str, consumer_id: str
+) -> Row | None:
+    return await _one(
+        conn,
+        """SELECT context, updated_at FROM consumer_context
                                WHERE creator_id = %s AND consumer_id = %s""",
-                      (creator_id, consumer_id))
+        (creator_id, consumer_id),
+    )
 
 
 # Events ----------------------------------------------------------------------------------
 
+
 async def insert_event(conn: AsyncConnection, event: dict[str, Any]) -> Row | None:
     """Insert the event; None when its id is already taken (the caller compares hashes)."""
-    return await _one(conn, """
+    return await _one(
+        conn,
+        """
         INSERT INTO events (id, creator_id, consumer_id, thread_id, type, source, payload,
                             occurred_at, request_hash)
         VALUES (%(id)s, %(creator_id)s, %(consumer_id)s, %(thread_id)s, %(type)s, %(source)s,
                 %(payload)s, %(occurred_at)s, %(request_hash)s)
-        ON CONFLICT (id) DO NOTHING RETURNING *""", {**event, "payload": Jsonb(event["payload"])})
+        ON CONFLICT (id) DO NOTHING RETURNING *""",
+        {**event, "payload": Jsonb(event["payload"])},
+    )
 
 
 async def get_event(conn: AsyncConnection, event_id: str) -> Row | None:
     return await _one(conn, "SELECT * FROM events WHERE id = %s", (event_id,))
 
 
-async def finish_event(conn: AsyncConnection, event_id: str, status: str,
-                       decision: dict[str, Any] | None, error: str | None = None) -> None:
-    await conn.execute("""
+async def finish_event(
+    conn: AsyncConnection,
+    event_id: str,
+    status: str,
+    decision: dict[str, Any] | None,
+    error: str | None = None,
+) -> None:
+    await conn.execute(
+        """
         UPDATE events SET status = %s, decision = %s, error = %s, processed_at = now()
-         WHERE id = %s""", (status, Jsonb(decision) if decision else None, error, event_id))
+         WHERE id = %s""",
+        (status, Jsonb(decision) if decision else None, error, event_id),
+    )
 
 
 async def note_event_error(conn: AsyncConnection, event_id: str, error: str) -> None:
@@ -140,64 +182,100 @@ APPROVAL_VIEW = """
 """
 
 
-async def list_approvals(conn: AsyncConnection, creator_id: str, status: str | None,
-                         limit: int) -> list[Row]:
-    return await _all(conn, APPROVAL_VIEW + """
+async def list_approvals(
+    conn: AsyncConnection, creator_id: str, status: str | None, limit: int
+) -> list[Row]:
+    return await _all(
+        conn,
+        APPROVAL_VIEW
+        + """
         WHERE a.creator_id = %s AND (%s::text IS NULL OR a.status = %s)
-        ORDER BY a.created_at LIMIT %s""", (creator_id, status, status, limit))
+        ORDER BY a.created_at LIMIT %s""",
+        (creator_id, status, status, limit),
+    )
 
 
 async def get_approval(conn: AsyncConnection, approval_id: str) -> Row | None:
     return await _one(conn, APPROVAL_VIEW + " WHERE a.id = %s", (approval_id,))
 
 
-async def decide_approval(conn: AsyncConnection, approval_id: str, status: str,
-                          decision: dict[str, Any]) -> Row | None:
+async def decide_approval(
+    conn: AsyncConnection, approval_id: str, status: str, decision: dict[str, Any]
+) -> Row | None:
     """Compare-and-set: only a pending approval takes a decision. None if it was not pending."""
-    return await _one(conn, """
+    return await _one(
+        conn,
+        """
         UPDATE approvals SET status = %s, decision = %s, decided_at = now()
          WHERE id = %s AND status = 'pending' RETURNING *""",
-                      (status, Jsonb(decision), approval_id))
+        (status, Jsonb(decision), approval_id),
+    )
 
 
 # Messages, threads, audit ----------------------------------------------------------------
 
-async def list_messages(conn: AsyncConnection, creator_id: str | None, consumer_id: str | None,
-                        status: str | None, limit: int) -> list[Row]:
-    return await _all(conn, """
+
+async def list_messages(
+    conn: AsyncConnection,
+    creator_id: str | None,
+    consumer_id: str | None,
+    status: str | None,
+    limit: int,
+) -> list[Row]:
+    return await _all(
+        conn,
+        """
         SELECT * FROM messages
          WHERE (%s::text IS NULL OR creator_id = %s) AND (%s::text IS NULL OR consumer_id = %s)
            AND (%s::text IS NULL OR status = %s)
          ORDER BY created_at DESC LIMIT %s""",
-                      (creator_id, creator_id, consumer_id, consumer_id, status, status, limit))
+        (creator_id, creator_id, consumer_id, consumer_id, status, status, limit),
+    )
 
 
 async def thread_events(conn: AsyncConnection, thread_id: str, limit: int) -> list[Row]:
-    return await _all(conn, """SELECT * FROM events WHERE thread_id = %s
+    return await _all(
+        conn,
+        """SELECT * FROM events WHERE thread_id = %s
                                ORDER BY occurred_at DESC, received_at DESC LIMIT %s""",
-                      (thread_id, limit))
+        (thread_id, limit),
+    )
 
 
 async def thread_approvals(conn: AsyncConnection, thread_id: str, limit: int) -> list[Row]:
-    return await _all(conn, """SELECT * FROM approvals WHERE thread_id = %s
-                               ORDER BY created_at DESC LIMIT %s""", (thread_id, limit))
+    return await _all(
+        conn,
+        """SELECT * FROM approvals WHERE thread_id = %s
+                               ORDER BY created_at DESC LIMIT %s""",
+        (thread_id, limit),
+    )
 
 
 async def thread_messages(conn: AsyncConnection, thread_id: str, limit: int) -> list[Row]:
-    return await _all(conn, """SELECT * FROM messages WHERE thread_id = %s
-                               ORDER BY created_at DESC LIMIT %s""", (thread_id, limit))
+    return await _all(
+        conn,
+        """SELECT * FROM messages WHERE thread_id = %s
+                               ORDER BY created_at DESC LIMIT %s""",
+        (thread_id, limit),
+    )
 
 
 async def thread_audit(conn: AsyncConnection, thread_id: str, limit: int) -> list[Row]:
-    return await _all(conn, """SELECT * FROM audit_log WHERE thread_id = %s
-                               ORDER BY id DESC LIMIT %s""", (thread_id, limit))
+    return await _all(
+        conn,
+        """SELECT * FROM audit_log WHERE thread_id = %s
+                               ORDER BY id DESC LIMIT %s""",
+        (thread_id, limit),
+    )
 
 
-async def audit(conn: AsyncConnection, thread_id: str | None, actor: str, action: str,
-                details: dict[str, Any]) -> None:
+async def audit(
+    conn: AsyncConnection, thread_id: str | None, actor: str, action: str, details: dict[str, Any]
+) -> None:
     creator_id, _, consumer_id = (thread_id or "").partition(":")
-    await conn.execute("""
+    await conn.execute(
+        """
         INSERT INTO audit_log (thread_id, creator_id, consumer_id, actor, action, details)
         VALUES (%s, %s, %s, %s, %s, %s)""",
-                       (thread_id, creator_id or None, consumer_id or None, actor, action,
-                        Jsonb(details)))
+        (thread_id, creator_id or None, consumer_id or None, actor, action, Jsonb(details)),
+    )

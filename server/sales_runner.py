@@ -28,13 +28,23 @@ class UnknownThread(Exception):
 
 
 def consumer_facts(row: dict[str, Any]) -> ConsumerFacts:
-    return {"id": row["id"], "name": row["name"], "whatsapp": row["whatsapp"],
-            "email": row["email"], "timezone": row["timezone"], "consent": row["consent"]}
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "whatsapp": row["whatsapp"],
+        "email": row["email"],
+        "timezone": row["timezone"],
+        "consent": row["consent"],
+    }
 
 
 def event_facts(row: dict[str, Any]) -> EventFacts:
-    return {"id": row["id"], "type": row["type"], "occurred_at": row["occurred_at"].isoformat(),
-            "payload": row["payload"]}
+    return {
+        "id": row["id"],
+        "type": row["type"],
+        "occurred_at": row["occurred_at"].isoformat(),
+        "payload": row["payload"],
+    }
 
 
 def outcome_of(values: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +109,8 @@ class SalesRunner:
         async with self._pool.connection() as conn, conn.transaction():
             await repository.finish_event(conn, event["id"], "processed", outcome_of(values))
             await repository.save_consumer_context(
-                conn, event["creator_id"], event["consumer_id"], values.get("context") or {})
+                conn, event["creator_id"], event["consumer_id"], values.get("context") or {}
+            )
 
     async def resume_approval(self, approval_id: str) -> None:
         async with self._pool.connection() as conn:
@@ -117,12 +128,14 @@ class SalesRunner:
         context = await self._context(approval["creator_id"])
         if snapshot.interrupts:
             # Fresh consumer facts: consent may have changed while the draft waited.
-            command = Command(resume=approval["decision"],
-                              update={"consumer": consumer_facts(consumer)})
+            command = Command(
+                resume=approval["decision"], update={"consumer": consumer_facts(consumer)}
+            )
             await self._graph.ainvoke(command, config, context=context, durability=DURABILITY)
         elif snapshot.next:
             await self._graph.ainvoke(None, config, context=context, durability=DURABILITY)
         values = (await self._graph.aget_state(config)).values
         async with self._pool.connection() as conn:
             await repository.save_consumer_context(
-                conn, approval["creator_id"], approval["consumer_id"], values.get("context") or {})
+                conn, approval["creator_id"], approval["consumer_id"], values.get("context") or {}
+            )

@@ -21,9 +21,16 @@ class PostgresSalesStore:
                 """INSERT INTO approvals (id, thread_id, creator_id, consumer_id, event_id, channel,
                                           draft, profile_version)
                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING""",
-                (approval.id, approval.thread_id, approval.creator_id, approval.consumer_id,
-                 approval.event_id, approval.channel, Jsonb(approval.draft),
-                 approval.profile_version),
+                (
+                    approval.id,
+                    approval.thread_id,
+                    approval.creator_id,
+                    approval.consumer_id,
+                    approval.event_id,
+                    approval.channel,
+                    Jsonb(approval.draft),
+                    approval.profile_version,
+                ),
             )
 
     async def withdraw_approval(self, approval_id: str, reason: str) -> bool:
@@ -45,9 +52,19 @@ class PostgresSalesStore:
                    ON CONFLICT (idempotency_key) DO UPDATE SET status = 'sending', error = NULL
                        WHERE messages.status = 'retry'
                    RETURNING id, status, transport, provider_message_id, error""",
-                (new_id(), message.idempotency_key, message.approval_id, message.thread_id,
-                 message.creator_id, message.consumer_id, message.channel, message.transport,
-                 message.to_address, message.subject, message.body),
+                (
+                    new_id(),
+                    message.idempotency_key,
+                    message.approval_id,
+                    message.thread_id,
+                    message.creator_id,
+                    message.consumer_id,
+                    message.channel,
+                    message.transport,
+                    message.to_address,
+                    message.subject,
+                    message.body,
+                ),
             )
             row = await cur.fetchone()
             if row is not None:
@@ -60,7 +77,10 @@ class PostgresSalesStore:
             return MessageRecord(**(await cur.fetchone())), False
 
     async def finish_send(
-        self, message_id: str, status: str, provider_message_id: str | None = None,
+        self,
+        message_id: str,
+        status: str,
+        provider_message_id: str | None = None,
         error: str | None = None,
     ) -> None:
         async with self._pool.connection() as conn:

@@ -65,7 +65,8 @@ class ConsumerIn(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Berlin")
+            message = f"unknown time zone {value!r}; use an IANA name like Europe/Berlin"
+            raise ValueError(message) from None
         return value
 
 

@@ -31,15 +31,19 @@ log = logging.getLogger(__name__)
 def build_transports(settings: Settings) -> tuple[Transport, Transport]:
     if settings.whatsapp_configured:
         whatsapp: Transport = TwilioWhatsApp.from_credentials(
-            settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
-            settings.twilio_whatsapp_from, template_sid=settings.twilio_whatsapp_template_sid,
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            settings.twilio_whatsapp_from,
+            template_sid=settings.twilio_whatsapp_template_sid,
             api_base_url=settings.twilio_api_base_url,
         )
     else:
         whatsapp = OutboxTransport()
     if settings.email_configured:
         email: Transport = SesEmail.from_settings(
-            settings.ses_from_email, settings.aws_region, settings.ses_endpoint_url,
+            settings.ses_from_email,
+            settings.aws_region,
+            settings.ses_endpoint_url,
             settings.ses_configuration_set,
         )
     else:
@@ -78,7 +82,9 @@ async def open_services(settings: Settings) -> Services:
 
         whatsapp, email = build_transports(settings)
         adapters = SalesAdapters(
-            drafter=build_drafter(settings), whatsapp=whatsapp, email=email,
+            drafter=build_drafter(settings),
+            whatsapp=whatsapp,
+            email=email,
             store=PostgresSalesStore(pool),
         )
         graph = build_sales_graph(adapters).compile(checkpointer=saver)
@@ -89,6 +95,11 @@ async def open_services(settings: Settings) -> Services:
         await pool.close()
         raise
     return Services(
-        settings=settings, database=database, pool=pool, graph=graph, runner=runner, jobs=jobs,
+        settings=settings,
+        database=database,
+        pool=pool,
+        graph=graph,
+        runner=runner,
+        jobs=jobs,
         transports={"whatsapp": whatsapp.name, "email": email.name},
     )

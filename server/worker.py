@@ -17,13 +17,16 @@ async def run() -> None:
     from server.settings import load_settings
 
     settings = load_settings()
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     services = await open_services(settings)
     logging.getLogger("creator_agents").info(
-        "worker started: %s, transports %s", services.database, services.transports)
-    task = asyncio.create_task(services.jobs.run_worker(
-        settings.worker_concurrency, settings.worker_stalled_after_s))
+        "worker started: %s, transports %s", services.database, services.transports
+    )
+    task = asyncio.create_task(
+        services.jobs.run_worker(settings.worker_concurrency, settings.worker_stalled_after_s)
+    )
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, task.cancel)

@@ -21,8 +21,11 @@ from psycopg.conninfo import make_conninfo  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NO_CREDENTIALS: dict[str, Any] = {
-    "openai_api_key": None, "twilio_account_sid": None, "twilio_auth_token": None,
-    "twilio_whatsapp_from": None, "ses_from_email": None,
+    "openai_api_key": None,
+    "twilio_account_sid": None,
+    "twilio_auth_token": None,
+    "twilio_whatsapp_from": None,
+    "ses_from_email": None,
 }
 
 
@@ -58,8 +61,7 @@ async def database_url(pg_server_url: str) -> AsyncIterator[str]:
 def make_settings(database_url: str, **overrides: Any):
     from server.settings import Settings
 
-    values = {**NO_CREDENTIALS, "database_url": database_url, "worker_concurrency": 4,
-              **overrides}
+    values = {**NO_CREDENTIALS, "database_url": database_url, "worker_concurrency": 4, **overrides}
     return Settings(_env_file=None, **values)
 
 
@@ -89,15 +91,15 @@ async def create_consumer(client: httpx.AsyncClient, consumer: dict[str, Any]) -
     assert response.status_code in (200, 201), response.text
 
 
-async def wait_for(check, timeout: float = 30.0, interval: float = 0.05):
+async def wait_for(check, within: float = 30.0, interval: float = 0.05):
     """Poll `check()` (async) until it returns something truthy."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         result = await check()
         if result:
             return result
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {check.__name__}")
+            raise AssertionError(f"timed out after {within}s waiting for {check.__name__}")
         await asyncio.sleep(interval)
 
 
@@ -112,7 +114,13 @@ async def wait_for_event(client: httpx.AsyncClient, event_id: str) -> dict[str, 
 async def wait_for_message(client: httpx.AsyncClient, approval_id: str) -> dict[str, Any]:
     async def sent():
         messages = (await client.get("/messages")).json()["messages"]
-        return next((m for m in messages if m["approval_id"] == approval_id
-                     and m["status"] not in ("sending", "retry")), None)
+        return next(
+            (
+                m
+                for m in messages
+                if m["approval_id"] == approval_id and m["status"] not in ("sending", "retry")
+            ),
+            None,
+        )
 
     return await wait_for(sent)

@@ -43,7 +43,10 @@ class TemplateDrafter:
 
     async def draft(self, request: DraftRequest, fallback_reason: str | None = None) -> Draft:
         return template_draft(
-            request.profile, request.consumer.get("name"), request.decision, request.channel,
+            request.profile,
+            request.consumer.get("name"),
+            request.decision,
+            request.channel,
             fallback_reason=fallback_reason,
         )
 
@@ -66,12 +69,34 @@ def fenced_json(data: Any) -> str:
 
 
 def _profile_for_prompt(profile: dict[str, Any]) -> dict[str, Any]:
-    keep = ("display_name", "headline", "bio", "expertise", "languages", "profile_url", "ratings",
-            "testimonials")
+    keep = (
+        "display_name",
+        "headline",
+        "bio",
+        "expertise",
+        "languages",
+        "profile_url",
+        "ratings",
+        "testimonials",
+    )
     facts = {key: profile.get(key) for key in keep}
     facts["services"] = [
-        {k: s.get(k) for k in ("id", "title", "type", "description", "price_text", "booking_url",
-                                "active", "status", "schedule", "seats_left", "duration_minutes")}
+        {
+            k: s.get(k)
+            for k in (
+                "id",
+                "title",
+                "type",
+                "description",
+                "price_text",
+                "booking_url",
+                "active",
+                "status",
+                "schedule",
+                "seats_left",
+                "duration_minutes",
+            )
+        }
         for s in profile.get("services", [])
     ]
     return facts
@@ -91,11 +116,14 @@ class LLMDrafter:
         profile = request.profile
         feedback = (
             f"\nThe previous draft was not accepted. Fix this: {request.feedback}\n"
-            if request.feedback else ""
+            if request.feedback
+            else ""
         )
-        lead = {"first_name": (request.consumer.get("name") or "").split(" ")[0],
-                "interested_in_service_id": request.decision.get("service_id"),
-                "their_message": request.inbound_text}
+        lead = {
+            "first_name": (request.consumer.get("name") or "").split(" ")[0],
+            "interested_in_service_id": request.decision.get("service_id"),
+            "their_message": request.inbound_text,
+        }
         text = prompt.render(
             creator_name=profile.get("display_name", "the creator"),
             channel=request.channel,

@@ -11,8 +11,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tools.channels import OutgoingMessage, SendError, SendReceipt
 
-RETRYABLE_CODES = {"TooManyRequestsException", "ThrottlingException", "LimitExceededException",
-                   "InternalFailure", "ServiceUnavailable"}
+RETRYABLE_CODES = {
+    "TooManyRequestsException",
+    "ThrottlingException",
+    "LimitExceededException",
+    "InternalFailure",
+    "ServiceUnavailable",
+}
 
 
 class SesEmail:
@@ -25,12 +30,17 @@ class SesEmail:
 
     @classmethod
     def from_settings(
-        cls, from_address: str, region: str, endpoint_url: str | None = None,
+        cls,
+        from_address: str,
+        region: str,
+        endpoint_url: str | None = None,
         configuration_set: str | None = None,
     ) -> SesEmail:
         # botocore's standard retry mode backs off on throttling; no hand-written loop.
         client = boto3.client(
-            "sesv2", region_name=region, endpoint_url=endpoint_url,
+            "sesv2",
+            region_name=region,
+            endpoint_url=endpoint_url,
             config=Config(retries={"mode": "standard", "max_attempts": 3}),
         )
         return cls(client, from_address, configuration_set)
@@ -39,10 +49,12 @@ class SesEmail:
         request: dict[str, Any] = {
             "FromEmailAddress": self._from,
             "Destination": {"ToAddresses": [message.to]},
-            "Content": {"Simple": {
-                "Subject": {"Data": message.subject or "", "Charset": "UTF-8"},
-                "Body": {"Text": {"Data": message.body, "Charset": "UTF-8"}},
-            }},
+            "Content": {
+                "Simple": {
+                    "Subject": {"Data": message.subject or "", "Charset": "UTF-8"},
+                    "Body": {"Text": {"Data": message.body, "Charset": "UTF-8"}},
+                }
+            },
         }
         if self._configuration_set:
             request["ConfigurationSetName"] = self._configuration_set
@@ -50,8 +62,9 @@ class SesEmail:
             response = await asyncio.to_thread(self._client.send_email, **request)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
-            raise SendError(f"SES {code}: {exc}", permanent=code not in RETRYABLE_CODES,
-                            code=code) from exc
+            raise SendError(
+                f"SES {code}: {exc}", permanent=code not in RETRYABLE_CODES, code=code
+            ) from exc
         except BotoCoreError as exc:
             raise SendError(f"SES unreachable: {exc}", permanent=False) from exc
         return SendReceipt(status="sent", provider_message_id=response.get("MessageId"))

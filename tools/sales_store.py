@@ -60,11 +60,16 @@ class SalesStore(Protocol):
         ...
 
     async def finish_send(
-        self, message_id: str, status: str, provider_message_id: str | None = None,
+        self,
+        message_id: str,
+        status: str,
+        provider_message_id: str | None = None,
         error: str | None = None,
     ) -> None: ...
 
-    async def audit(self, thread_id: str, actor: str, action: str, details: dict[str, Any]) -> None: ...
+    async def audit(
+        self, thread_id: str, actor: str, action: str, details: dict[str, Any]
+    ) -> None: ...
 
 
 def new_id() -> str:
@@ -98,14 +103,22 @@ class InMemorySalesStore:
         return MessageRecord(id=row["id"], status="sending", transport=row["transport"]), True
 
     async def finish_send(
-        self, message_id: str, status: str, provider_message_id: str | None = None,
+        self,
+        message_id: str,
+        status: str,
+        provider_message_id: str | None = None,
         error: str | None = None,
     ) -> None:
         for row in self.messages.values():
             if row["id"] == message_id:
-                row.update(status=status, provider_message_id=provider_message_id, error=error,
-                           sent_at=datetime.now(UTC).isoformat())
+                row.update(
+                    status=status,
+                    provider_message_id=provider_message_id,
+                    error=error,
+                    sent_at=datetime.now(UTC).isoformat(),
+                )
 
     async def audit(self, thread_id: str, actor: str, action: str, details: dict[str, Any]) -> None:
-        self.audit_log.append({"thread_id": thread_id, "actor": actor, "action": action,
-                               "details": details})
+        self.audit_log.append(
+            {"thread_id": thread_id, "actor": actor, "action": action, "details": details}
+        )

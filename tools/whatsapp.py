@@ -39,8 +39,13 @@ class TwilioWhatsApp:
 
     @classmethod
     def from_credentials(
-        cls, account_sid: str, auth_token: str, from_number: str, *,
-        template_sid: str | None = None, api_base_url: str | None = None,
+        cls,
+        account_sid: str,
+        auth_token: str,
+        from_number: str,
+        *,
+        template_sid: str | None = None,
+        api_base_url: str | None = None,
         status_callback_url: str | None = None,
     ) -> TwilioWhatsApp:
         client = Client(account_sid, auth_token)
@@ -67,7 +72,8 @@ class TwilioWhatsApp:
         except TwilioRestException as exc:
             permanent = exc.status is not None and 400 <= exc.status < 500 and exc.status != 429
             raise SendError(
-                f"Twilio {exc.status}: {exc.msg}", permanent=permanent or exc.code in PERMANENT_ERRORS,
+                f"Twilio {exc.status}: {exc.msg}",
+                permanent=permanent or exc.code in PERMANENT_ERRORS,
                 code=str(exc.code) if exc.code else None,
             ) from exc
         return SendReceipt(status="sent", provider_message_id=sent.sid)

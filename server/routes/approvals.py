@@ -63,8 +63,11 @@ async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) 
     """
     decision = body.decisions[0].model_dump(exclude_none=True)
     if decision["type"] not in ALLOWED_DECISIONS:
-        raise HTTPException(422, f"decision type {decision['type']!r} is not allowed here; "
-                                 f"use one of {ALLOWED_DECISIONS}")
+        raise HTTPException(
+            422,
+            f"decision type {decision['type']!r} is not allowed here; "
+            f"use one of {ALLOWED_DECISIONS}",
+        )
     async with services.pool.connection() as conn, conn.transaction():
         approval = await repository.get_approval(conn, approval_id)
         if approval is None:
@@ -72,11 +75,17 @@ async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) 
         if decision["type"] == "edit" and (problem := _edit_problem(approval, decision)):
             raise HTTPException(422, problem)
         status = STATUS_OF_DECISION[decision["type"]]
-        decided = await repository.decide_approval(conn, approval_id, status,
-                                                   {"decisions": [decision]})
+        decided = await repository.decide_approval(
+            conn, approval_id, status, {"decisions": [decision]}
+        )
         if decided is None:
             raise HTTPException(409, f"approval {approval_id!r} is already {approval['status']}")
-        await repository.audit(conn, approval["thread_id"], "creator", f"draft_{status}",
-                               {"approval_id": approval_id, "decision": decision})
+        await repository.audit(
+            conn,
+            approval["thread_id"],
+            "creator",
+            f"draft_{status}",
+            {"approval_id": approval_id, "decision": decision},
+        )
         await services.jobs.enqueue_resume(conn, approval_id, approval["thread_id"])
     return {"approval_id": approval_id, "status": status}

@@ -12,8 +12,9 @@ router = APIRouter(tags=["consumers"])
 
 
 @router.post("/consumers", status_code=status.HTTP_201_CREATED)
-async def upsert_consumer(body: ConsumerIn, response: Response,
-                          services: ServicesDep) -> dict[str, Any]:
+async def upsert_consumer(
+    body: ConsumerIn, response: Response, services: ServicesDep
+) -> dict[str, Any]:
     """Create a consumer (lead), or update its contact details and consent."""
     consumer = body.model_dump()
     consumer["id"] = consumer.pop("external_id")

@@ -23,13 +23,24 @@ async def create_creator(body: CreatorIn, services: ServicesDep) -> dict[str, An
         creator = await repository.upsert_creator(
             conn, body.username, data.user.display_name, data.model_dump(mode="json")
         )
-        version = await repository.add_approved_profile(conn, body.username, profile,
-                                                        profile["source"])
+        version = await repository.add_approved_profile(
+            conn, body.username, profile, profile["source"]
+        )
         agent = await repository.ensure_agent(conn, uuid.uuid4().hex, body.username)
-        await repository.audit(conn, None, "api", "creator_saved",
-                               {"creator_id": body.username, "profile_version": version})
-    return {"creator_id": body.username, "created": creator["created"],
-            "profile_version": version, "agent": agent, "profile": profile}
+        await repository.audit(
+            conn,
+            None,
+            "api",
+            "creator_saved",
+            {"creator_id": body.username, "profile_version": version},
+        )
+    return {
+        "creator_id": body.username,
+        "created": creator["created"],
+        "profile_version": version,
+        "agent": agent,
+        "profile": profile,
+    }
 
 
 @router.get("/creators/{creator_id}")
@@ -40,6 +51,10 @@ async def get_creator(creator_id: str, services: ServicesDep) -> dict[str, Any]:
             raise HTTPException(404, f"creator {creator_id!r} not found")
         profile = await repository.latest_profile(conn, creator_id)
         agent = await repository.get_agent_for_creator(conn, creator_id)
-    return {"creator_id": creator_id, "display_name": creator["display_name"],
-            "profile_version": profile["version"] if profile else None,
-            "profile": profile["profile"] if profile else None, "agent": agent}
+    return {
+        "creator_id": creator_id,
+        "display_name": creator["display_name"],
+        "profile_version": profile["version"] if profile else None,
+        "profile": profile["profile"] if profile else None,
+        "agent": agent,
+    }

@@ -27,27 +27,45 @@ async def post_event(body: EventIn, services: ServicesDep) -> dict[str, Any]:
     request_hash = body.request_hash()
     async with services.pool.connection() as conn, conn.transaction():
         if await repository.get_creator(conn, body.creator_id) is None:
-            raise HTTPException(422, f"creator_id {body.creator_id!r} does not exist; "
-                                     "create it with POST /creators")
+            raise HTTPException(
+                422, f"creator_id {body.creator_id!r} does not exist; create it with POST /creators"
+            )
         if await repository.get_consumer(conn, body.consumer_id) is None:
-            raise HTTPException(422, f"consumer_id {body.consumer_id!r} does not exist; "
-                                     "create it with POST /consumers")
-        row = await repository.insert_event(conn, {
-            "id": event_id, "creator_id": body.creator_id, "consumer_id": body.consumer_id,
-            "thread_id": thread_id, "type": body.type, "source": body.source,
-            "payload": body.payload, "occurred_at": body.occurred_at,
-            "request_hash": request_hash,
-        })
+            raise HTTPException(
+                422,
+                f"consumer_id {body.consumer_id!r} does not exist; create it with POST /consumers",
+            )
+        row = await repository.insert_event(
+            conn,
+            {
+                "id": event_id,
+                "creator_id": body.creator_id,
+                "consumer_id": body.consumer_id,
+                "thread_id": thread_id,
+                "type": body.type,
+                "source": body.source,
+                "payload": body.payload,
+                "occurred_at": body.occurred_at,
+                "request_hash": request_hash,
+            },
+        )
         duplicate = row is None
         if duplicate:
             existing = await repository.get_event(conn, event_id)
             if existing["request_hash"] != request_hash:
-                raise HTTPException(409, f"event_id {event_id!r} was already used for a "
-                                         "different event; send a new event_id")
+                raise HTTPException(
+                    409,
+                    f"event_id {event_id!r} was already used for a "
+                    "different event; send a new event_id",
+                )
         else:
             await services.jobs.enqueue_event(conn, event_id, thread_id)
-    return {"event_id": event_id, "thread_id": thread_id, "status": "queued"
-            if not duplicate else existing["status"], "duplicate": duplicate}
+    return {
+        "event_id": event_id,
+        "thread_id": thread_id,
+        "status": "queued" if not duplicate else existing["status"],
+        "duplicate": duplicate,
+    }
 
 
 @router.get("/events/{event_id}")

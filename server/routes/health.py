@@ -23,5 +23,6 @@ async def ready(services: ServicesDep) -> JSONResponse:
             migrations = (await cur.fetchone())["n"]
     except Exception as exc:
         return JSONResponse({"status": "unavailable", "database": str(exc)[:200]}, status_code=503)
-    return JSONResponse({"status": "ready", "migrations": migrations,
-                         "transports": services.transports})
+    return JSONResponse(
+        {"status": "ready", "migrations": migrations, "transports": services.transports}
+    )

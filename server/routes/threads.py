@@ -12,8 +12,9 @@ router = APIRouter(tags=["threads"])
 
 
 @router.get("/threads/{creator_id}/{consumer_id}")
-async def get_thread(creator_id: str, consumer_id: str, services: ServicesDep,
-                     limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
+async def get_thread(
+    creator_id: str, consumer_id: str, services: ServicesDep, limit: int = Query(50, ge=1, le=500)
+) -> dict[str, Any]:
     """One lead's story with one creator: context, events, drafts, messages, audit trail,
     and whether the agent is waiting for the creator right now."""
     thread_id = thread_id_of(creator_id, consumer_id)
@@ -35,5 +36,8 @@ async def get_thread(creator_id: str, consumer_id: str, services: ServicesDep,
         "context": context["context"] if context else None,
         "awaiting_approval": bool(snapshot.interrupts),
         "pending_interrupts": [{"id": i.id, "value": i.value} for i in snapshot.interrupts],
-        "events": events, "approvals": approvals, "messages": messages, "audit_log": audit,
+        "events": events,
+        "approvals": approvals,
+        "messages": messages,
+        "audit_log": audit,
     }

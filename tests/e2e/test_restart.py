@@ -20,8 +20,12 @@ from tests.conftest import load_creator
 from tests.standins.twilio_server import TwilioStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
-NEHA = {"external_id": "c-1001", "name": "Neha Kulkarni", "whatsapp": "+919876543210",
-        "consent": {"whatsapp": True}}
+NEHA = {
+    "external_id": "c-1001",
+    "name": "Neha Kulkarni",
+    "whatsapp": "+919876543210",
+    "consent": {"whatsapp": True},
+}
 
 
 def free_port() -> int:
@@ -70,12 +74,21 @@ def wait_until(check, timeout=40.0):
 
 
 def pending_approval(base: str) -> dict:
-    httpx.post(f"{base}/creators", json={"username": "ajay_shenoy",
-                                         "marketplace_data": load_creator("ajay_shenoy")})
+    httpx.post(
+        f"{base}/creators",
+        json={"username": "ajay_shenoy", "marketplace_data": load_creator("ajay_shenoy")},
+    )
     httpx.post(f"{base}/consumers", json=NEHA)
-    event_id = httpx.post(f"{base}/events", json={
-        "creator_id": "ajay_shenoy", "consumer_id": "c-1001", "type": "service_click",
-        "occurred_at": "2026-11-08T06:00:00Z", "payload": {"service_id": 101}}).json()["event_id"]
+    event_id = httpx.post(
+        f"{base}/events",
+        json={
+            "creator_id": "ajay_shenoy",
+            "consumer_id": "c-1001",
+            "type": "service_click",
+            "occurred_at": "2026-11-08T06:00:00Z",
+            "payload": {"service_id": 101},
+        },
+    ).json()["event_id"]
 
     def processed():
         body = httpx.get(f"{base}/events/{event_id}").json()
@@ -93,11 +106,17 @@ def messages(database_url: str) -> list[tuple]:
 @pytest.fixture
 def env(database_url):
     with TwilioStandIn(hang_first_s=0) as twilio:
-        yield twilio, {
-            "DATABASE_URL": database_url, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
-            "TWILIO_AUTH_TOKEN": "token", "TWILIO_WHATSAPP_FROM": "whatsapp:+14155238886",
-            "TWILIO_API_BASE_URL": twilio.url, "WORKER_STALLED_AFTER_S": "2",
-        }
+        yield (
+            twilio,
+            {
+                "DATABASE_URL": database_url,
+                "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+                "TWILIO_AUTH_TOKEN": "token",
+                "TWILIO_WHATSAPP_FROM": "whatsapp:+14155238886",
+                "TWILIO_API_BASE_URL": twilio.url,
+                "WORKER_STALLED_AFTER_S": "2",
+            },
+        )
 
 
 def test_a_draft_paused_in_one_process_is_approved_from_another_and_sent_once(env, database_url):
@@ -108,8 +127,9 @@ def test_a_draft_paused_in_one_process_is_approved_from_another_and_sent_once(en
         approval = pending_approval(base)
         first.kill()  # no goodbye: the draft lives only in Postgres now
     with service("server", {**base_env, "RUN_WORKER": "false"}, port):
-        answer = httpx.post(f"{base}/approvals/{approval['id']}/decision",
-                            json={"decisions": [{"type": "approve"}]})
+        answer = httpx.post(
+            f"{base}/approvals/{approval['id']}/decision", json={"decisions": [{"type": "approve"}]}
+        )
         assert answer.status_code == 200, answer.text
         time.sleep(1)
         assert twilio.messages == []  # no worker runs in this process
@@ -128,8 +148,9 @@ def test_a_worker_killed_during_the_send_never_sends_twice(env, database_url):
     base = f"http://127.0.0.1:{port}"
     with service("server", base_env, port) as first:
         approval = pending_approval(base)
-        httpx.post(f"{base}/approvals/{approval['id']}/decision",
-                   json={"decisions": [{"type": "approve"}]})
+        httpx.post(
+            f"{base}/approvals/{approval['id']}/decision", json={"decisions": [{"type": "approve"}]}
+        )
         wait_until(lambda: twilio.messages)
         first.kill()
     with service("server", base_env, port):

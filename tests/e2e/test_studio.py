@@ -29,8 +29,20 @@ def studio_url():
     env = {**os.environ, "LANGGRAPH_CLI_NO_ANALYTICS": "1"}
     env.pop("OPENAI_API_KEY", None)
     proc = subprocess.Popen(
-        [str(CLI), "dev", "--no-browser", "--no-reload", "--port", str(port), "--host",
-         "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            str(CLI),
+            "dev",
+            "--no-browser",
+            "--no-reload",
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -60,11 +72,22 @@ async def test_studio_runs_the_sales_graph_to_the_approval_interrupt_and_resumes
     thread = await client.threads.create()
     profile = build_profile(MarketplaceCreator.model_validate(load_creator("ajay_shenoy")))
     await client.runs.wait(
-        thread["thread_id"], assistant["assistant_id"],
-        input={"event": {"id": "studio-1", "type": "page_view",
-                         "occurred_at": "2026-11-02T05:30:00+00:00", "payload": {}},
-               "consumer": {"id": "c-1", "name": "Neha", "whatsapp": "+919876543210",
-                            "consent": {"whatsapp": True}}},
+        thread["thread_id"],
+        assistant["assistant_id"],
+        input={
+            "event": {
+                "id": "studio-1",
+                "type": "page_view",
+                "occurred_at": "2026-11-02T05:30:00+00:00",
+                "payload": {},
+            },
+            "consumer": {
+                "id": "c-1",
+                "name": "Neha",
+                "whatsapp": "+919876543210",
+                "consent": {"whatsapp": True},
+            },
+        },
         context={"creator_id": "ajay_shenoy", "profile": profile, "profile_version": 1},
     )
     state = await client.threads.get(thread["thread_id"])
@@ -76,7 +99,8 @@ async def test_studio_runs_the_sales_graph_to_the_approval_interrupt_and_resumes
     assert request["review_configs"][0]["allowed_decisions"] == ["approve", "edit", "reject"]
 
     result = await client.runs.wait(
-        thread["thread_id"], assistant["assistant_id"],
+        thread["thread_id"],
+        assistant["assistant_id"],
         command={"resume": {"decisions": [{"type": "approve"}]}},
         context={"creator_id": "ajay_shenoy", "profile": profile, "profile_version": 1},
     )

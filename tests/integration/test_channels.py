@@ -19,19 +19,33 @@ from tests.conftest import (
 )
 from tests.standins.twilio_server import TwilioStandIn
 
-NEHA = {"external_id": "c-1001", "name": "Neha Kulkarni", "whatsapp": "+919876543210",
-        "timezone": "Asia/Kolkata", "consent": {"whatsapp": True}}
-CHRIS = {"external_id": "c-2001", "name": "Chris Walker", "email": "chris.walker@example.com",
-         "timezone": "America/New_York", "consent": {"email": True}}
-TWILIO = {"twilio_account_sid": "AC" + "0" * 32, "twilio_auth_token": "token",
-          "twilio_whatsapp_from": "whatsapp:+14155238886"}
+NEHA = {
+    "external_id": "c-1001",
+    "name": "Neha Kulkarni",
+    "whatsapp": "+919876543210",
+    "timezone": "Asia/Kolkata",
+    "consent": {"whatsapp": True},
+}
+CHRIS = {
+    "external_id": "c-2001",
+    "name": "Chris Walker",
+    "email": "chris.walker@example.com",
+    "timezone": "America/New_York",
+    "consent": {"email": True},
+}
+TWILIO = {
+    "twilio_account_sid": "AC" + "0" * 32,
+    "twilio_auth_token": "token",
+    "twilio_whatsapp_from": "whatsapp:+14155238886",
+}
 
 
 async def pending_draft(client, creator: str, consumer: dict, event: dict) -> dict:
     await create_creator(client, creator)
     await create_consumer(client, consumer)
-    posted = await client.post("/events", json={"creator_id": creator,
-                                                "consumer_id": consumer["external_id"], **event})
+    posted = await client.post(
+        "/events", json={"creator_id": creator, "consumer_id": consumer["external_id"], **event}
+    )
     decision = (await wait_for_event(client, posted.json()["event_id"]))["decision"]
     assert decision["act"], decision
     return (await client.get(f"/approvals/{decision['approval_id']}")).json()
@@ -39,15 +53,26 @@ async def pending_draft(client, creator: str, consumer: dict, event: dict) -> di
 
 async def test_whatsapp_is_sent_once_when_approve_is_clicked_twice_at_once(database_url):
     with TwilioStandIn() as twilio:
-        async with running_service(database_url, twilio_api_base_url=twilio.url,
-                                   **TWILIO) as client:
-            approval = await pending_draft(client, "ajay_shenoy", NEHA, {
-                "type": "service_click", "occurred_at": "2026-11-08T06:00:00Z",
-                "payload": {"service_id": 101}})
+        async with running_service(
+            database_url, twilio_api_base_url=twilio.url, **TWILIO
+        ) as client:
+            approval = await pending_draft(
+                client,
+                "ajay_shenoy",
+                NEHA,
+                {
+                    "type": "service_click",
+                    "occurred_at": "2026-11-08T06:00:00Z",
+                    "payload": {"service_id": 101},
+                },
+            )
             decide = {"decisions": [{"type": "approve"}]}
-            answers = await asyncio.gather(*[
-                client.post(f"/approvals/{approval['id']}/decision", json=decide)
-                for _ in range(5)])
+            answers = await asyncio.gather(
+                *[
+                    client.post(f"/approvals/{approval['id']}/decision", json=decide)
+                    for _ in range(5)
+                ]
+            )
             assert sorted(a.status_code for a in answers) == [200, 409, 409, 409, 409]
             message = await wait_for_message(client, approval["id"])
             await asyncio.sleep(0.5)  # room for any wrongly queued second send
@@ -61,14 +86,27 @@ async def test_whatsapp_is_sent_once_when_approve_is_clicked_twice_at_once(datab
 
 async def test_an_edited_draft_sends_the_creators_text(database_url):
     with TwilioStandIn() as twilio:
-        async with running_service(database_url, twilio_api_base_url=twilio.url,
-                                   **TWILIO) as client:
-            approval = await pending_draft(client, "ajay_shenoy", NEHA, {
-                "type": "page_view", "occurred_at": "2026-11-02T05:30:00Z", "payload": {}})
+        async with running_service(
+            database_url, twilio_api_base_url=twilio.url, **TWILIO
+        ) as client:
+            approval = await pending_draft(
+                client,
+                "ajay_shenoy",
+                NEHA,
+                {"type": "page_view", "occurred_at": "2026-11-02T05:30:00Z", "payload": {}},
+            )
             edited = "Hi Neha, Ajay here. Happy to help you plan your move into management."
-            answer = await client.post(f"/approvals/{approval['id']}/decision", json={
-                "decisions": [{"type": "edit", "edited_action": {
-                    "name": "send_whatsapp", "args": {"body": edited}}}]})
+            answer = await client.post(
+                f"/approvals/{approval['id']}/decision",
+                json={
+                    "decisions": [
+                        {
+                            "type": "edit",
+                            "edited_action": {"name": "send_whatsapp", "args": {"body": edited}},
+                        }
+                    ]
+                },
+            )
             assert answer.status_code == 200, answer.text
             message = await wait_for_message(client, approval["id"])
     assert [m["Body"] for m in twilio.messages] == [edited]
@@ -81,8 +119,13 @@ def moto_ses():
     server.start()
     host, port = server.get_host_and_port()
     url = f"http://{host}:{port}"
-    ses = boto3.client("ses", region_name="us-east-1", endpoint_url=url,
-                       aws_access_key_id="test", aws_secret_access_key="test")
+    ses = boto3.client(
+        "ses",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
     ses.verify_email_identity(EmailAddress="maya@creators.example")
     yield url
     server.stop()
@@ -91,18 +134,31 @@ def moto_ses():
 async def test_email_goes_through_sesv2_once(database_url, moto_ses, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    async with running_service(database_url, ses_from_email="maya@creators.example",
-                               ses_endpoint_url=moto_ses, aws_region="us-east-1") as client:
-        approval = await pending_draft(client, "maya_lifts", CHRIS, {
-            "type": "service_click", "occurred_at": "2026-11-04T15:00:00Z",
-            "payload": {"service_id": 202}})
+    async with running_service(
+        database_url,
+        ses_from_email="maya@creators.example",
+        ses_endpoint_url=moto_ses,
+        aws_region="us-east-1",
+    ) as client:
+        approval = await pending_draft(
+            client,
+            "maya_lifts",
+            CHRIS,
+            {
+                "type": "service_click",
+                "occurred_at": "2026-11-04T15:00:00Z",
+                "payload": {"service_id": 202},
+            },
+        )
         assert approval["channel"] == "email"
         for _ in range(2):
-            await client.post(f"/approvals/{approval['id']}/decision",
-                              json={"decisions": [{"type": "approve"}]})
+            await client.post(
+                f"/approvals/{approval['id']}/decision", json={"decisions": [{"type": "approve"}]}
+            )
         message = await wait_for_message(client, approval["id"])
     assert message["status"] == "sent" and message["transport"] == "ses"
-    sent = httpx.get(f"{moto_ses}/moto-api/data.json").json()["ses"]["Message"]
+    async with httpx.AsyncClient() as http:
+        sent = (await http.get(f"{moto_ses}/moto-api/data.json")).json()["ses"]["Message"]
     mine = [m for m in sent if m.get("id") == message["provider_message_id"]]
     assert len(mine) == 1
     assert mine[0]["destinations"]["ToAddresses"] == ["chris.walker@example.com"]
@@ -111,10 +167,16 @@ async def test_email_goes_through_sesv2_once(database_url, moto_ses, monkeypatch
 
 async def test_a_rejection_with_feedback_gets_one_new_draft(database_url):
     async with running_service(database_url) as client:
-        first = await pending_draft(client, "ajay_shenoy", NEHA, {
-            "type": "page_view", "occurred_at": "2026-11-02T05:30:00Z", "payload": {}})
-        await client.post(f"/approvals/{first['id']}/decision", json={
-            "decisions": [{"type": "reject", "message": "Mention the cohort instead"}]})
+        first = await pending_draft(
+            client,
+            "ajay_shenoy",
+            NEHA,
+            {"type": "page_view", "occurred_at": "2026-11-02T05:30:00Z", "payload": {}},
+        )
+        await client.post(
+            f"/approvals/{first['id']}/decision",
+            json={"decisions": [{"type": "reject", "message": "Mention the cohort instead"}]},
+        )
 
         async def redraft():
             pending = (await client.get("/approvals", params={"creator_id": "ajay_shenoy"})).json()
@@ -122,8 +184,10 @@ async def test_a_rejection_with_feedback_gets_one_new_draft(database_url):
 
         [second] = await wait_for(redraft)
         assert second["id"] != first["id"]
-        await client.post(f"/approvals/{second['id']}/decision", json={
-            "decisions": [{"type": "reject", "message": "Still not right"}]})
+        await client.post(
+            f"/approvals/{second['id']}/decision",
+            json={"decisions": [{"type": "reject", "message": "Still not right"}]},
+        )
         await asyncio.sleep(1.0)
         pending = (await client.get("/approvals", params={"creator_id": "ajay_shenoy"})).json()
         assert pending["approvals"] == []  # only one redraft per event

@@ -12,26 +12,48 @@ from tests.conftest import (
 )
 from tests.standins.openai_server import ScriptedOpenAI
 
-NEHA = {"external_id": "c-1001", "name": "Neha Kulkarni", "whatsapp": "+919876543210",
-        "timezone": "Asia/Kolkata", "consent": {"whatsapp": True}}
-GOOD = {"channel": "whatsapp", "subject": None,
-        "body": "Hi Neha! Ajay's 1:1 Career Strategy Call (₹1,999) maps your next role: "
-                "https://marketplace.example/ajay_shenoy/101",
-        "service_ids": [101], "prices_mentioned": ["₹1,999"], "confidence": 0.82,
-        "reasoning": "First visit; the entry-level call is the natural next step."}
+NEHA = {
+    "external_id": "c-1001",
+    "name": "Neha Kulkarni",
+    "whatsapp": "+919876543210",
+    "timezone": "Asia/Kolkata",
+    "consent": {"whatsapp": True},
+}
+GOOD = {
+    "channel": "whatsapp",
+    "subject": None,
+    "body": "Hi Neha! Ajay's 1:1 Career Strategy Call (₹1,999) maps your next role: "
+    "https://marketplace.example/ajay_shenoy/101",
+    "service_ids": [101],
+    "prices_mentioned": ["₹1,999"],
+    "confidence": 0.82,
+    "reasoning": "First visit; the entry-level call is the natural next step.",
+}
 INVENTED_PRICE = {**GOOD, "body": "Hi Neha! The Career Strategy Call is just ₹1,499 this week."}
 INVENTED_LINK = {**GOOD, "body": "Hi Neha! Claim your spot: http://win-prizes.example/claim"}
 
 
 async def draft_for_first_visit(database_url: str, llm: ScriptedOpenAI) -> dict:
-    async with running_service(database_url, openai_api_key="test-key",
-                               openai_base_url=llm.base_url, openai_model="standin-model",
-                               llm_timeout_s=1.0, llm_max_retries=0) as client:
+    async with running_service(
+        database_url,
+        openai_api_key="test-key",
+        openai_base_url=llm.base_url,
+        openai_model="standin-model",
+        llm_timeout_s=1.0,
+        llm_max_retries=0,
+    ) as client:
         await create_creator(client, "ajay_shenoy")
         await create_consumer(client, NEHA)
-        posted = await client.post("/events", json={
-            "creator_id": "ajay_shenoy", "consumer_id": "c-1001", "type": "page_view",
-            "occurred_at": "2026-11-02T05:30:00Z", "payload": {"page": "creator_profile"}})
+        posted = await client.post(
+            "/events",
+            json={
+                "creator_id": "ajay_shenoy",
+                "consumer_id": "c-1001",
+                "type": "page_view",
+                "occurred_at": "2026-11-02T05:30:00Z",
+                "payload": {"page": "creator_profile"},
+            },
+        )
         event = await wait_for_event(client, posted.json()["event_id"])
         assert event["decision"]["act"] is True, event
         return (await client.get(f"/approvals/{event['decision']['approval_id']}")).json()["draft"]
@@ -52,9 +74,11 @@ async def test_a_good_structured_answer_becomes_the_draft(database_url):
     assert "<creator_data>" in prompt and "Leadership Accelerator" in prompt
 
 
-@pytest.mark.parametrize("failure", [{"status": 500}, {"sleep": 2.5, "json": GOOD},
-                                     {"content": "this is not json"}],
-                         ids=["server error", "slower than the timeout", "invalid json"])
+@pytest.mark.parametrize(
+    "failure",
+    [{"status": 500}, {"sleep": 2.5, "json": GOOD}, {"content": "this is not json"}],
+    ids=["server error", "slower than the timeout", "invalid json"],
+)
 async def test_a_failing_model_falls_back_to_the_template_drafter(database_url, failure):
     with ScriptedOpenAI([failure]) as llm:
         draft = await draft_for_first_visit(database_url, llm)
@@ -68,8 +92,10 @@ async def test_an_invented_price_is_caught_and_never_reaches_the_creator(databas
         draft = await draft_for_first_visit(database_url, llm)
     # The model got one redraft with the check's findings, then the template took over.
     assert len(llm.requests) == 2
-    assert "price INR 1,499 is not the price of an open service" in (
-        llm.requests[1]["messages"][0]["content"])
+    assert (
+        "price INR 1,499 is not the price of an open service"
+        in (llm.requests[1]["messages"][0]["content"])
+    )
     assert draft["source"] == "template"
     assert "₹1,499" not in draft["body"]
     assert "failed the check" in draft["fallback_reason"]

@@ -32,10 +32,15 @@ async def test_scenario_gives_the_expected_decisions_and_drafts(database_url, sc
         pending_approval_id = None
         for index, step in enumerate(scenario["steps"]):
             expect = step["expect"]
-            response = await client.post("/events", json={
-                "creator_id": scenario["creator"], "consumer_id": consumer_id,
-                "source": "test", **step["event"],
-            })
+            response = await client.post(
+                "/events",
+                json={
+                    "creator_id": scenario["creator"],
+                    "consumer_id": consumer_id,
+                    "source": "test",
+                    **step["event"],
+                },
+            )
             assert response.status_code == 202, response.text
             event = await wait_for_event(client, response.json()["event_id"])
             assert event["status"] == "processed", event
@@ -66,8 +71,9 @@ async def test_scenario_gives_the_expected_decisions_and_drafts(database_url, sc
             if _next_step_leaves_it_waiting(scenario["steps"], index):
                 pending_approval_id = approval["id"]
                 continue
-            decided = await client.post(f"/approvals/{approval['id']}/decision",
-                                        json={"decisions": [{"type": "approve"}]})
+            decided = await client.post(
+                f"/approvals/{approval['id']}/decision", json={"decisions": [{"type": "approve"}]}
+            )
             assert decided.status_code == 200, decided.text
             message = await wait_for_message(client, approval["id"])
             assert message["status"] == "recorded"  # no credentials: the outbox

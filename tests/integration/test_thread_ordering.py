@@ -9,8 +9,15 @@ import psycopg
 
 from tests.conftest import create_consumer, create_creator, running_service, wait_for_event
 
-LEADS = [{"external_id": f"c-{i}", "name": f"Lead {i}", "whatsapp": f"+9198765432{i:02d}",
-          "consent": {"whatsapp": True}} for i in range(2)]
+LEADS = [
+    {
+        "external_id": f"c-{i}",
+        "name": f"Lead {i}",
+        "whatsapp": f"+9198765432{i:02d}",
+        "consent": {"whatsapp": True},
+    }
+    for i in range(2)
+]
 
 
 async def test_concurrent_events_on_one_thread_keep_order_and_every_update(database_url):
@@ -20,11 +27,18 @@ async def test_concurrent_events_on_one_thread_keep_order_and_every_update(datab
         for lead in LEADS:
             await create_consumer(client, lead)
         posts = [
-            client.post("/events", json={
-                "creator_id": "ajay_shenoy", "consumer_id": lead["external_id"],
-                "type": "page_view", "payload": {},
-                "occurred_at": (start + timedelta(minutes=n)).isoformat() + "Z"})
-            for n in range(15) for lead in LEADS
+            client.post(
+                "/events",
+                json={
+                    "creator_id": "ajay_shenoy",
+                    "consumer_id": lead["external_id"],
+                    "type": "page_view",
+                    "payload": {},
+                    "occurred_at": (start + timedelta(minutes=n)).isoformat() + "Z",
+                },
+            )
+            for n in range(15)
+            for lead in LEADS
         ]
         answers = await asyncio.gather(*posts)
         assert {a.status_code for a in answers} == {202}
@@ -34,8 +48,10 @@ async def test_concurrent_events_on_one_thread_keep_order_and_every_update(datab
             thread = (await client.get(f"/threads/ajay_shenoy/{lead['external_id']}")).json()
             # Fifteen views, none lost to a concurrent run on the same checkpoint.
             assert thread["context"]["page_views"] == 15
-            reasons = [e["decision"]["reason"] for e in
-                       sorted(thread["events"], key=lambda e: e["processed_at"])]
+            reasons = [
+                e["decision"]["reason"]
+                for e in sorted(thread["events"], key=lambda e: e["processed_at"])
+            ]
             assert reasons[0] == "new_lead"
             assert set(reasons[1:]) == {"pending_approval"}  # one draft per thread, no more
             assert len(thread["approvals"]) == 1

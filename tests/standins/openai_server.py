@@ -47,10 +47,17 @@ class _Handler(QuietHandler):
             return
         content = step["content"] if "content" in step else json.dumps(step["json"])
         body = {
-            "id": "chatcmpl-standin", "object": "chat.completion", "created": int(time.time()),
+            "id": "chatcmpl-standin",
+            "object": "chat.completion",
+            "created": int(time.time()),
             "model": request.get("model", "standin"),
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": content}}],
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": content},
+                }
+            ],
             "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
         }
         self.send_json(200, json.dumps(body).encode())

@@ -42,7 +42,14 @@ class _Handler(QuietHandler):
         message, hang = self.server.standin.record(parts[2], form)  # type: ignore[attr-defined]
         if hang:
             time.sleep(hang)
-        body = {"sid": message["sid"], "account_sid": parts[2], "status": "queued",
-                "to": form["To"], "from": form["From"], "body": form.get("Body"),
-                "direction": "outbound-api", "num_segments": "1"}
+        body = {
+            "sid": message["sid"],
+            "account_sid": parts[2],
+            "status": "queued",
+            "to": form["To"],
+            "from": form["From"],
+            "body": form.get("Body"),
+            "direction": "outbound-api",
+            "num_segments": "1",
+        }
         self.send_json(201, json.dumps(body).encode())

@@ -20,21 +20,28 @@ def draft(body: str, channel="whatsapp", subject=None, service_ids=()):
 
 
 def test_a_grounded_message_passes():
-    body = ("Hi Neha, the 1:1 Career Strategy Call is ₹1,999: "
-            "https://marketplace.example/ajay_shenoy/101")
-    assert check_draft_text(draft(body, service_ids=[101]), profile("ajay_shenoy"), "whatsapp") == []
+    body = (
+        "Hi Neha, the 1:1 Career Strategy Call is ₹1,999: "
+        "https://marketplace.example/ajay_shenoy/101"
+    )
+    assert (
+        check_draft_text(draft(body, service_ids=[101]), profile("ajay_shenoy"), "whatsapp") == []
+    )
 
 
-@pytest.mark.parametrize(("body", "problem"), [
-    ("Today only: book the call now", "today only"),
-    ("The call is ₹1,499", "price INR 1,499"),
-    ("Book at https://win-prizes.example/claim", "link https://win-prizes.example/claim"),
-    ("Book at win-prizes.example/claim now", "link win-prizes.example/claim"),
-    ("Our first call is free", "calls something free"),
-    ("Use code SAVE20 for a 20% off discount", "discount"),
-    ("Guaranteed promotion in 90 days", "guaranteed"),
-    ("<script>alert(1)</script>", "markup"),
-])
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("Today only: book the call now", "today only"),
+        ("The call is ₹1,499", "price INR 1,499"),
+        ("Book at https://win-prizes.example/claim", "link https://win-prizes.example/claim"),
+        ("Book at win-prizes.example/claim now", "link win-prizes.example/claim"),
+        ("Our first call is free", "calls something free"),
+        ("Use code SAVE20 for a 20% off discount", "discount"),
+        ("Guaranteed promotion in 90 days", "guaranteed"),
+        ("<script>alert(1)</script>", "markup"),
+    ],
+)
 def test_invented_facts_are_caught(body, problem):
     problems = check_draft_text(draft(body), profile("ajay_shenoy"), "whatsapp")
     assert any(problem in p for p in problems), problems
@@ -55,16 +62,19 @@ def test_length_and_subject_rules_per_channel():
     assert any("subject" in p for p in check_draft_text(draft("hi", "email"), ajay, "email"))
 
 
-@pytest.mark.parametrize("creator", ["ajay_shenoy", "maya_lifts", "lena_designs",
-                                     "growth_hacker_x"])
-@pytest.mark.parametrize("reason", ["new_lead", "returning_lead", "service_interest",
-                                    "inbound_reply"])
+@pytest.mark.parametrize(
+    "creator", ["ajay_shenoy", "maya_lifts", "lena_designs", "growth_hacker_x"]
+)
+@pytest.mark.parametrize(
+    "reason", ["new_lead", "returning_lead", "service_interest", "inbound_reply"]
+)
 @pytest.mark.parametrize("channel", ["whatsapp", "email"])
 def test_template_drafts_always_pass_the_check(creator, reason, channel):
     facts = profile(creator)
     for service in [None] + [s["id"] for s in facts["services"]]:
-        written = template_draft(facts, "Alex Morgan", {"reason": reason, "service_id": service},
-                                 channel)
+        written = template_draft(
+            facts, "Alex Morgan", {"reason": reason, "service_id": service}, channel
+        )
         assert check_draft_text(written, facts, channel) == [], written
 
 
@@ -72,6 +82,15 @@ def test_template_drafts_never_carry_the_creator_bio():
     facts = profile("growth_hacker_x")
     written = template_draft(facts, "Alex", {"reason": "new_lead", "service_id": None}, "email")
     text = (written["subject"] + written["body"]).lower()
-    for banned in ["free", "0000-1111", "bank transfer", "win-prizes", "10x", "guaranteed",
-                   "<script", "ignore", "system"]:
+    for banned in [
+        "free",
+        "0000-1111",
+        "bank transfer",
+        "win-prizes",
+        "10x",
+        "guaranteed",
+        "<script",
+        "ignore",
+        "system",
+    ]:
         assert banned not in text

@@ -12,28 +12,50 @@ from tests.conftest import load_creator
 
 AJAY = build_profile(MarketplaceCreator.model_validate(load_creator("ajay_shenoy")))
 QUIET = build_profile(MarketplaceCreator.model_validate(load_creator("quiet_creator")))
-REACHABLE = {"id": "c1", "name": "Neha", "whatsapp": "+919876543210", "email": "n@example.com",
-             "consent": {"whatsapp": True, "email": True}}
+REACHABLE = {
+    "id": "c1",
+    "name": "Neha",
+    "whatsapp": "+919876543210",
+    "email": "n@example.com",
+    "consent": {"whatsapp": True, "email": True},
+}
 
 
-def state(event_type="page_view", payload=None, at="2026-11-02T05:30:00+00:00", context=None,
-          previous_page_view_at=None, consumer=REACHABLE, approval=None):
+def state(
+    event_type="page_view",
+    payload=None,
+    at="2026-11-02T05:30:00+00:00",
+    context=None,
+    previous_page_view_at=None,
+    consumer=REACHABLE,
+    approval=None,
+):
     event = {"id": "e", "type": event_type, "occurred_at": at, "payload": payload or {}}
-    return {"event": event, "consumer": consumer, "approval": approval,
-            "context": apply_event(context or EMPTY_CONTEXT, event),
-            "previous_page_view_at": previous_page_view_at}
+    return {
+        "event": event,
+        "consumer": consumer,
+        "approval": approval,
+        "context": apply_event(context or EMPTY_CONTEXT, event),
+        "previous_page_view_at": previous_page_view_at,
+    }
 
 
 def test_first_page_view_is_a_new_lead_on_whatsapp():
     decision = decide(state(), AJAY)
-    assert (decision["act"], decision["reason"], decision["channel"]) == (True, "new_lead",
-                                                                          "whatsapp")
+    assert (decision["act"], decision["reason"], decision["channel"]) == (
+        True,
+        "new_lead",
+        "whatsapp",
+    )
 
 
-@pytest.mark.parametrize(("previous", "reason", "act"), [
-    ("2026-11-01T05:30:00+00:00", "returning_lead", True),   # exactly 24 h
-    ("2026-11-01T06:00:00+00:00", "seen_recently", False),   # 23.5 h
-])
+@pytest.mark.parametrize(
+    ("previous", "reason", "act"),
+    [
+        ("2026-11-01T05:30:00+00:00", "returning_lead", True),  # exactly 24 h
+        ("2026-11-01T06:00:00+00:00", "seen_recently", False),  # 23.5 h
+    ],
+)
 def test_a_repeat_page_view_acts_only_after_24_hours(previous, reason, act):
     decision = decide(state(previous_page_view_at=previous), AJAY)
     assert (decision["act"], decision["reason"]) == (act, reason)
@@ -42,7 +64,10 @@ def test_a_repeat_page_view_acts_only_after_24_hours(previous, reason, act):
 def test_click_on_a_service_not_enrolled_in_is_service_interest():
     decision = decide(state("service_click", {"service_id": 101}), AJAY)
     assert (decision["act"], decision["reason"], decision["service_id"]) == (
-        True, "service_interest", 101)
+        True,
+        "service_interest",
+        101,
+    )
 
 
 def test_click_on_an_enrolled_service_stays_quiet():
@@ -51,18 +76,31 @@ def test_click_on_an_enrolled_service_stays_quiet():
     assert (decision["act"], decision["reason"]) == (False, "already_enrolled")
 
 
-@pytest.mark.parametrize("text", ["STOP", "stop.", "Unsubscribe", "please STOP messaging me",
-                                  "not interested, leave me alone", "opt out"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "STOP",
+        "stop.",
+        "Unsubscribe",
+        "please STOP messaging me",
+        "not interested, leave me alone",
+        "opt out",
+    ],
+)
 def test_an_opt_out_message_silences_the_agent(text):
     decision = decide(state("inbound_message", {"text": text}), AJAY)
     assert (decision["act"], decision["reason"]) == (False, "opted_out")
 
 
 def test_an_ordinary_reply_is_answered_on_the_channel_it_came_in_on():
-    decision = decide(state("inbound_message", {"text": "What time is the cohort?",
-                                                "channel": "email"}), AJAY)
-    assert (decision["act"], decision["reason"], decision["channel"]) == (True, "inbound_reply",
-                                                                          "email")
+    decision = decide(
+        state("inbound_message", {"text": "What time is the cohort?", "channel": "email"}), AJAY
+    )
+    assert (decision["act"], decision["reason"], decision["channel"]) == (
+        True,
+        "inbound_reply",
+        "email",
+    )
 
 
 def test_no_consented_channel_is_unreachable():
@@ -82,15 +120,25 @@ def test_a_creator_without_open_services_has_nothing_to_offer():
 
 
 def test_a_waiting_draft_blocks_a_second_one():
-    approval = {"id": "a", "event_id": "e0", "channel": "whatsapp", "reason": "new_lead",
-                "draft": {"service_ids": [101], "body": "hi"}}
+    approval = {
+        "id": "a",
+        "event_id": "e0",
+        "channel": "whatsapp",
+        "reason": "new_lead",
+        "draft": {"service_ids": [101], "body": "hi"},
+    }
     decision = decide(state("service_click", {"service_id": 103}, approval=approval), AJAY)
     assert (decision["act"], decision["reason"]) == (False, "pending_approval")
 
 
 def test_booking_the_offered_service_withdraws_the_waiting_draft():
-    approval = {"id": "a", "event_id": "e0", "channel": "whatsapp", "reason": "new_lead",
-                "draft": {"service_ids": [101], "body": "hi"}}
+    approval = {
+        "id": "a",
+        "event_id": "e0",
+        "channel": "whatsapp",
+        "reason": "new_lead",
+        "draft": {"service_ids": [101], "body": "hi"},
+    }
     decision = decide(state("booking_created", {"service_id": 101}, approval=approval), AJAY)
     assert (decision["reason"], decision["withdraw_pending"]) == ("already_enrolled", True)
     other = decide(state("booking_created", {"service_id": 104}, approval=approval), AJAY)
@@ -103,9 +151,13 @@ def test_a_disabled_agent_is_not_triggered():
 
 
 def test_context_timestamps_never_move_backwards_for_late_events():
-    later = apply_event(EMPTY_CONTEXT, {"id": "1", "type": "page_view",
-                                        "occurred_at": "2026-11-03T00:00:00+00:00", "payload": {}})
-    late = apply_event(later, {"id": "2", "type": "page_view",
-                               "occurred_at": "2026-11-01T00:00:00+00:00", "payload": {}})
+    later = apply_event(
+        EMPTY_CONTEXT,
+        {"id": "1", "type": "page_view", "occurred_at": "2026-11-03T00:00:00+00:00", "payload": {}},
+    )
+    late = apply_event(
+        later,
+        {"id": "2", "type": "page_view", "occurred_at": "2026-11-01T00:00:00+00:00", "payload": {}},
+    )
     assert late["last_seen_at"] == "2026-11-03T00:00:00+00:00"
     assert late["page_views"] == 2
