@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 
-import pgserver
 from procrastinate.schema import SchemaManager
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
@@ -21,6 +20,8 @@ MIGRATION_LOCK_ID = 74_210_001
 
 def start_embedded_postgres(data_dir: Path) -> str:
     """Start (or reuse) a Postgres server in DATA_DIR/postgres and return its URL."""
+    import pgserver  # only local runs need it; containers use DATABASE_URL
+
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
     return server.get_uri()

@@ -1,0 +1,15 @@
+FROM python:3.11-slim
+WORKDIR /app
+ENV PYTHONUNBUFFERED=1 LANGGRAPH_STRICT_MSGPACK=true
+COPY pyproject.toml README.md ./
+COPY graphs graphs
+COPY nodes nodes
+COPY tools tools
+COPY server server
+COPY prompts prompts
+COPY domain domain
+RUN pip install --no-cache-dir .
+# Postgres comes from DATABASE_URL in containers; the embedded server is for local runs.
+USER nobody
+EXPOSE 8000
+CMD ["python", "-m", "server"]
