@@ -73,7 +73,7 @@ class PendingApproval(TypedDict):
     id: str
     event_id: str
     channel: Channel
-    reason: str
+    decision: Decision  # the decision that led to this draft
     draft: Draft
 
 

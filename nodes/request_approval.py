@@ -22,7 +22,7 @@ def request_approval(state: SalesState) -> dict[str, Any]:
     to = consumer.get("whatsapp") if approval["channel"] == "whatsapp" else consumer.get("email")
     description = (
         f"Draft {approval['id']} for {consumer.get('name')}: "
-        f"{REASON_TEXT.get(approval['reason'], 'follow-up')}. "
+        f"{REASON_TEXT.get(approval['decision']['reason'], 'follow-up')}. "
         f"Written by the {draft.get('source')} drafter."
     )
     args = {"to": to, "subject": draft.get("subject"), "body": draft["body"]}
@@ -37,6 +37,9 @@ def request_approval(state: SalesState) -> dict[str, Any]:
         redrafts = state.get("creator_redrafts", 0)
         if decision.get("message") and redrafts < MAX_CREATOR_REDRAFTS:
             update.update(
+                # The redraft answers the event that led to this draft, even when a later
+                # event (which only kept the draft waiting) is the one being run now.
+                decision=approval["decision"],
                 redraft_requested=True,
                 creator_redrafts=redrafts + 1,
                 feedback=f"The creator rejected the last draft and said: {decision['message']}",

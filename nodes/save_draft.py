@@ -53,7 +53,7 @@ def make_save_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, Any]
                 "id": approval_id,
                 "event_id": event_id,
                 "channel": draft["channel"],
-                "reason": state["decision"]["reason"],
+                "decision": state["decision"],
                 "draft": draft,
             }
         }

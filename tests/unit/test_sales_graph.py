@@ -1,0 +1,149 @@
+"""The sales graph's approval flow with in-memory fakes: no database, no network."""
+
+from __future__ import annotations
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+
+from domain.marketplace import MarketplaceCreator
+from domain.profile import build_profile
+from graphs.context import SalesContext
+from graphs.sales import SalesAdapters, build_sales_graph
+from tests.conftest import load_creator
+from tools.channels import OutgoingMessage, SendError, SendReceipt
+from tools.drafting import TemplateDrafter
+from tools.sales_store import InMemorySalesStore
+
+PROFILE = build_profile(MarketplaceCreator.model_validate(load_creator("ajay_shenoy")))
+CONTEXT = SalesContext(creator_id="ajay_shenoy", profile=PROFILE, profile_version=3)
+NEHA = {"id": "c-1", "name": "Neha", "whatsapp": "+919876543210", "consent": {"whatsapp": True}}
+CONFIG = {"configurable": {"thread_id": "ajay_shenoy:c-1"}}
+
+
+class RecordingTransport:
+    name = "fake"
+
+    def __init__(self, fail_first: bool = False):
+        self.sent: list[OutgoingMessage] = []
+        self.fail_first = fail_first
+
+    async def send(self, message: OutgoingMessage) -> SendReceipt:
+        if self.fail_first:
+            self.fail_first = False
+            raise SendError("throttled", permanent=False)
+        self.sent.append(message)
+        return SendReceipt(status="sent", provider_message_id=f"P{len(self.sent)}")
+
+
+class InventingDrafter:
+    """A model that keeps making up a price."""
+
+    calls = 0
+
+    async def draft(self, request):
+        self.calls += 1
+        return {
+            "channel": request.channel,
+            "subject": None,
+            "service_ids": [101],
+            "body": "The Career Strategy Call is ₹1,499 this week only.",
+            "confidence": 0.9,
+            "reasoning": "",
+            "source": "llm",
+            "fallback_reason": None,
+        }
+
+
+def graph(drafter=None, whatsapp=None):
+    store = InMemorySalesStore()
+    transport = whatsapp or RecordingTransport()
+    adapters = SalesAdapters(
+        drafter=drafter or TemplateDrafter(),
+        whatsapp=transport,
+        email=RecordingTransport(),
+        store=store,
+    )
+    return build_sales_graph(adapters).compile(checkpointer=InMemorySaver()), store, transport
+
+
+def event(event_id: str, at: str, event_type="page_view", payload=None) -> dict:
+    return {
+        "event": {"id": event_id, "type": event_type, "occurred_at": at, "payload": payload or {}},
+        "consumer": NEHA,
+    }
+
+
+def approve() -> Command:
+    return Command(resume={"decisions": [{"type": "approve"}]})
+
+
+async def test_feedback_on_a_draft_that_kept_waiting_redrafts_for_the_original_event():
+    sales, store, whatsapp = graph()
+    await sales.ainvoke(event("e1", "2026-11-02T05:30:00+00:00"), CONFIG, context=CONTEXT)
+    later = await sales.ainvoke(event("e2", "2026-11-02T06:00:00+00:00"), CONFIG, context=CONTEXT)
+    assert later["decision"]["reason"] == "pending_approval" and "__interrupt__" in later
+    redrafted = await sales.ainvoke(
+        Command(resume={"decisions": [{"type": "reject", "message": "shorter please"}]}),
+        CONFIG,
+        context=CONTEXT,
+    )
+    assert "__interrupt__" in redrafted
+    assert redrafted["decision"]["reason"] == "new_lead"
+    assert len(store.approvals) == 2
+    done = await sales.ainvoke(approve(), CONFIG, context=CONTEXT)
+    assert done["send_result"]["status"] == "sent"
+    assert len(whatsapp.sent) == 1
+    assert done["context"]["messages_sent"] == 1
+
+
+async def test_an_edit_sends_the_edited_text():
+    sales, _, whatsapp = graph()
+    await sales.ainvoke(event("e1", "2026-11-02T05:30:00+00:00"), CONFIG, context=CONTEXT)
+    edit = {
+        "type": "edit",
+        "edited_action": {"name": "send_whatsapp", "args": {"body": "Hi Neha, Ajay here."}},
+    }
+    await sales.ainvoke(Command(resume={"decisions": [edit]}), CONFIG, context=CONTEXT)
+    assert [m.body for m in whatsapp.sent] == ["Hi Neha, Ajay here."]
+
+
+async def test_a_model_that_keeps_inventing_is_replaced_by_the_template_drafter():
+    drafter = InventingDrafter()
+    sales, store, _ = graph(drafter=drafter)
+    result = await sales.ainvoke(event("e1", "2026-11-02T05:30:00+00:00"), CONFIG, context=CONTEXT)
+    assert drafter.calls == 2
+    draft = result["approval"]["draft"]
+    assert draft["source"] == "template" and "₹1,499" not in draft["body"]
+    assert draft["profile_version"] == 3
+
+
+async def test_a_transient_send_failure_is_retried_and_sends_once():
+    flaky = RecordingTransport(fail_first=True)
+    sales, store, _ = graph(whatsapp=flaky)
+    await sales.ainvoke(event("e1", "2026-11-02T05:30:00+00:00"), CONFIG, context=CONTEXT)
+    with pytest.raises(SendError):
+        await sales.ainvoke(approve(), CONFIG, context=CONTEXT)
+    [row] = store.messages.values()
+    assert row["status"] == "retry"
+    # The job queue's retry continues the run from its checkpoint.
+    result = await sales.ainvoke(None, CONFIG, context=CONTEXT)
+    assert result["send_result"]["status"] == "sent"
+    assert len(flaky.sent) == 1
+    # Replaying the finished run sends nothing more.
+    await sales.ainvoke(None, CONFIG, context=CONTEXT)
+    assert len(flaky.sent) == 1
+
+
+async def test_an_opt_out_withdraws_the_waiting_draft_and_sends_nothing():
+    sales, store, whatsapp = graph()
+    await sales.ainvoke(event("e1", "2026-11-02T05:30:00+00:00"), CONFIG, context=CONTEXT)
+    result = await sales.ainvoke(
+        event("e2", "2026-11-02T05:40:00+00:00", "inbound_message", {"text": "STOP"}),
+        CONFIG,
+        context=CONTEXT,
+    )
+    assert result["decision"]["reason"] == "opted_out" and "__interrupt__" not in result
+    [approval] = store.approvals.values()
+    assert approval["status"] == "withdrawn"
+    assert whatsapp.sent == []
