@@ -20,6 +20,14 @@ import pytest  # noqa: E402
 from psycopg.conninfo import make_conninfo  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# A WhatsApp-only lead of ajay_shenoy's, used across tests.
+NEHA = {
+    "external_id": "c-1001",
+    "name": "Neha Kulkarni",
+    "whatsapp": "+919876543210",
+    "timezone": "Asia/Kolkata",
+    "consent": {"whatsapp": True},
+}
 NO_CREDENTIALS: dict[str, Any] = {
     "openai_api_key": None,
     "twilio_account_sid": None,

@@ -63,7 +63,7 @@ async def post_event(body: EventIn, services: ServicesDep) -> dict[str, Any]:
     return {
         "event_id": event_id,
         "thread_id": thread_id,
-        "status": "queued" if not duplicate else existing["status"],
+        "status": existing["status"] if duplicate else "queued",
         "duplicate": duplicate,
     }
 

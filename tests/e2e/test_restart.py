@@ -16,16 +16,10 @@ import httpx
 import psycopg
 import pytest
 
-from tests.conftest import load_creator
+from tests.conftest import NEHA, load_creator
 from tests.standins.twilio_server import TwilioStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
-NEHA = {
-    "external_id": "c-1001",
-    "name": "Neha Kulkarni",
-    "whatsapp": "+919876543210",
-    "consent": {"whatsapp": True},
-}
 
 
 def free_port() -> int:

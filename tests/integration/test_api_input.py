@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import create_consumer, create_creator, load_creator, running_service
+from tests.conftest import NEHA, create_consumer, create_creator, load_creator, running_service
 
-NEHA = {
-    "external_id": "c-1001",
-    "name": "Neha",
-    "whatsapp": "+919876543210",
-    "consent": {"whatsapp": True},
-}
 EVENT = {
     "creator_id": "ajay_shenoy",
     "consumer_id": "c-1001",

@@ -10,6 +10,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from tests.conftest import (
+    NEHA,
     create_consumer,
     create_creator,
     running_service,
@@ -19,13 +20,6 @@ from tests.conftest import (
 )
 from tests.standins.twilio_server import TwilioStandIn
 
-NEHA = {
-    "external_id": "c-1001",
-    "name": "Neha Kulkarni",
-    "whatsapp": "+919876543210",
-    "timezone": "Asia/Kolkata",
-    "consent": {"whatsapp": True},
-}
 CHRIS = {
     "external_id": "c-2001",
     "name": "Chris Walker",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import (
+    NEHA,
     create_consumer,
     create_creator,
     running_service,
@@ -12,13 +13,6 @@ from tests.conftest import (
 )
 from tests.standins.openai_server import ScriptedOpenAI
 
-NEHA = {
-    "external_id": "c-1001",
-    "name": "Neha Kulkarni",
-    "whatsapp": "+919876543210",
-    "timezone": "Asia/Kolkata",
-    "consent": {"whatsapp": True},
-}
 GOOD = {
     "channel": "whatsapp",
     "subject": None,
