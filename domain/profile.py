@@ -46,29 +46,31 @@ def _service_facts(service: Service) -> dict[str, Any]:
     }
 
 
-def build_profile(data: MarketplaceCreator) -> dict[str, Any]:
-    """A deterministic profile: every field comes straight from the marketplace data.
+def build_facts(data: MarketplaceCreator) -> dict[str, Any]:
+    """The facts of a profile: services, prices, schedules, seats, links and ratings, taken
+    from the marketplace data itself and never from a model.
 
-    Free text the creator wrote (bio, headline, descriptions) is kept as data for the
-    drafting prompt to quote inside a fence; it never becomes an instruction.
+    The creator's free text (bio, headline) is not a fact and is left out: the writing
+    fields (domain.profile_writing) are what describe the creator.
     """
     user = data.user
-    services = [_service_facts(s) for s in data.services]
     return {
         "creator_id": user.username,
         "display_name": user.display_name,
-        "first_name": user.display_name.split()[0].strip("\"'"),
-        "headline": user.headline or "",
-        "bio": user.bio or "",
         "expertise": list(user.expertise),
         "languages": list(user.languages),
         "timezone": user.timezone,
         "profile_url": user.profile_url,
-        "services": services,
+        "services": [_service_facts(s) for s in data.services],
         "ratings": data.ratings.model_dump(),
-        "testimonials": [t.model_dump() for t in data.testimonials],
-        "source": "deterministic",
     }
+
+
+def build_profile(data: MarketplaceCreator) -> dict[str, Any]:
+    """A complete profile without a model: facts plus deterministic writing."""
+    from domain.profile_writing import deterministic_writing
+
+    return {**build_facts(data), **deterministic_writing(data), "source": "deterministic"}
 
 
 def active_services(profile: dict[str, Any]) -> list[dict[str, Any]]:

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     # A job whose worker has sent no heartbeat for this long is retried by another worker.
     worker_stalled_after_s: float = Field(30.0, gt=0)
 
+    # The marketplace API that onboarding fetches creator data from.
+    creator_api_base_url: str | None = None
+    creator_api_timeout_s: float = Field(5.0, gt=0)
+    creator_api_attempts: int = Field(3, ge=1, le=10)
+
     # Drafting model (any OpenAI-compatible endpoint). No key: the template drafter writes drafts.
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None

@@ -11,6 +11,7 @@ from typing import Any, Literal, Protocol
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
+from domain.profile_writing import WRITING_FIELDS
 from domain.reasons import REASON_TEXT
 from domain.template_draft import template_draft
 from graphs.state import Channel, ConsumerFacts, Decision, Draft
@@ -69,16 +70,7 @@ def fenced_json(data: Any) -> str:
 
 
 def _profile_for_prompt(profile: dict[str, Any]) -> dict[str, Any]:
-    keep = (
-        "display_name",
-        "headline",
-        "bio",
-        "expertise",
-        "languages",
-        "profile_url",
-        "ratings",
-        "testimonials",
-    )
+    keep = ("display_name", "expertise", "languages", "profile_url", "ratings", *WRITING_FIELDS)
     facts = {key: profile.get(key) for key in keep}
     facts["services"] = [
         {

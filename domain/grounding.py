@@ -1,0 +1,92 @@
+"""Is a text grounded in the profile? Prices, links, offers and claims must come from it.
+
+Used on message drafts (domain.draft_check) and on model-written profiles
+(domain.profile_check).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from domain.profile import active_services, allowed_links
+
+_URL = re.compile(
+    r"https?://[^\s<>\"'()]+|\bwww\.[^\s<>\"'()]+|\b[\w-]+(?:\.[\w-]+)+/[^\s<>\"'()]*"
+)
+_SYMBOL_PRICE = re.compile(r"([₹$€£]|\b(?:INR|USD|EUR|GBP|Rs\.?)\s?)(\d[\d,]*(?:\.\d+)?)", re.I)
+_CODE_AFTER_PRICE = re.compile(
+    r"\b(\d[\d,]*(?:\.\d+)?)\s?(INR|USD|EUR|GBP|rupees|dollars|euros|pounds)\b", re.I
+)
+_CURRENCY = {
+    "₹": "INR",
+    "RS": "INR",
+    "RS.": "INR",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "RUPEES": "INR",
+    "DOLLARS": "USD",
+    "EUROS": "EUR",
+    "POUNDS": "GBP",
+}
+# Claims no profile field can back: a draft making them is inventing an offer.
+_UNSUPPORTED_CLAIMS = re.compile(
+    r"\b(discount\w*|coupon\w*|promo code|guarantee\w*|bank transfer|wire transfer|"
+    r"account number|today only|limited time|\d+\s?% off|\d+x return)\b",
+    re.I,
+)
+_FREE = re.compile(r"\bfree\b", re.I)
+_MARKUP = re.compile(r"<\s*/?\s*[a-z!]", re.I)
+
+
+def _normalize_link(link: str) -> str:
+    link = link.rstrip(".,;:!?")
+    return re.sub(r"^https?://", "", link).removeprefix("www.").rstrip("/").lower()
+
+
+def prices_in(text: str) -> set[tuple[str, float]]:
+    found = set()
+    for symbol, number in _SYMBOL_PRICE.findall(text):
+        currency = _CURRENCY.get(symbol.strip().upper(), symbol.strip().upper())
+        found.add((currency, float(number.replace(",", ""))))
+    for number, code in _CODE_AFTER_PRICE.findall(text):
+        found.add((_CURRENCY.get(code.upper(), code.upper()), float(number.replace(",", ""))))
+    return found
+
+
+# Phrases that only appear when a model copies an instruction out of the creator's text.
+_INJECTED = re.compile(
+    r"ignore (all )?(previous|prior) instructions|developer mode|\bsystem\s*:|"
+    r"approve automatically|\b\d{4}-\d{4}\b",
+    re.I,
+)
+
+
+def grounding_problems(text: str, profile: dict[str, Any]) -> list[str]:
+    """Problems with the facts in `text`; an empty list means every fact is in the profile."""
+    problems: list[str] = []
+    allowed = {_normalize_link(link) for link in allowed_links(profile)}
+    for link in _URL.findall(text):
+        if _normalize_link(link) not in allowed:
+            problems.append(
+                f"link {link.rstrip('.,;:!?')} is not a booking link of an open service"
+            )
+
+    open_prices = {
+        (s["price"]["currency"].upper(), float(s["price"]["amount"]))
+        for s in active_services(profile)
+    }
+    for currency, amount in sorted(prices_in(text)):
+        if (currency, amount) not in open_prices:
+            problems.append(f"price {currency} {amount:,.0f} is not the price of an open service")
+
+    if _FREE.search(text) and not any(price == 0 for _, price in open_prices):
+        problems.append("the text calls something free but no open service is free")
+    for claim in sorted({m.group(0).lower() for m in _UNSUPPORTED_CLAIMS.finditer(text)}):
+        problems.append(f"'{claim}' is a claim the profile does not support")
+    if _MARKUP.search(text):
+        problems.append("the text contains markup")
+    for phrase in sorted({m.group(0).lower() for m in _INJECTED.finditer(text)}):
+        problems.append(f"'{phrase}' comes from instructions in the creator's text, not from facts")
+    return problems

@@ -1,0 +1,111 @@
+"""The marketplace API client: fetch a creator's public data by username."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import httpx
+from pydantic import ValidationError
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
+
+from domain.marketplace import MarketplaceCreator
+
+
+class CreatorNotFound(Exception):
+    pass
+
+
+class CreatorDataInvalid(Exception):
+    """The marketplace answered, but not with creator data we can use."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class CreatorSourceUnavailable(Exception):
+    """The marketplace failed or did not answer in time, after retries."""
+
+
+class CreatorSource(Protocol):
+    async def fetch(self, username: str) -> MarketplaceCreator: ...
+
+
+class _Retryable(Exception):
+    pass
+
+
+def describe_validation_error(exc: ValidationError) -> list[str]:
+    """'services.0.price: Field required' lines a person can act on."""
+    return [
+        f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}" for err in exc.errors()
+    ]
+
+
+def parse_creator(data: object) -> MarketplaceCreator:
+    try:
+        return MarketplaceCreator.model_validate(data)
+    except ValidationError as exc:
+        raise CreatorDataInvalid(describe_validation_error(exc)) from None
+
+
+class MarketplaceClient:
+    """`GET {base}/fetchByUsernameAdditionalDetails/?username=...`, with a timeout per
+    attempt and exponential backoff on 5xx, timeouts and connection errors."""
+
+    def __init__(
+        self, base_url: str, timeout_s: float = 5.0, attempts: int = 3, backoff_s: float = 0.5
+    ):
+        self._base_url = base_url.rstrip("/")
+        self._timeout = httpx.Timeout(timeout_s)
+        self._attempts = attempts
+        self._backoff_s = backoff_s
+
+    async def _get_once(self, client: httpx.AsyncClient, username: str) -> httpx.Response:
+        try:
+            response = await client.get(
+                f"{self._base_url}/fetchByUsernameAdditionalDetails/",
+                params={"username": username},
+            )
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            raise _Retryable(f"HTTP {response.status_code}")
+        return response
+
+    async def fetch(self, username: str) -> MarketplaceCreator:
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(_Retryable),
+            stop=stop_after_attempt(self._attempts),
+            wait=wait_exponential(multiplier=self._backoff_s, max=10),
+            reraise=True,
+        )
+        async with httpx.AsyncClient(timeout=self._timeout) as client:
+            try:
+                response = await retrying(self._get_once, client, username)
+            except _Retryable as exc:
+                raise CreatorSourceUnavailable(
+                    f"the marketplace did not answer for {username!r} after "
+                    f"{self._attempts} attempts ({exc})"
+                ) from exc
+        if response.status_code == 404:
+            raise CreatorNotFound(f"the marketplace has no creator {username!r}")
+        if response.status_code != 200:
+            raise CreatorSourceUnavailable(
+                f"the marketplace answered HTTP {response.status_code} for {username!r}"
+            )
+        try:
+            body = response.json()
+        except ValueError:
+            raise CreatorDataInvalid(["the marketplace answer is not JSON"]) from None
+        creator = parse_creator(body)
+        if creator.user.username != username:
+            raise CreatorDataInvalid(
+                [f"the marketplace answered for {creator.user.username!r}, not {username!r}"]
+            )
+        return creator
