@@ -103,3 +103,23 @@ class SalesState(TypedDict, total=False):
     redraft_requested: bool
     creator_redrafts: int
     send_result: SendResult | None
+
+
+class OnboardingState(TypedDict, total=False):
+    # Input.
+    onboarding_id: str
+    username: str
+    raw_data: dict[str, Any] | None  # marketplace data; fetched when absent
+    # Produced along the way.
+    writing: dict[str, Any] | None  # the profile's written fields
+    writing_source: str | None  # 'llm' or 'deterministic'
+    fallback_reason: str | None
+    profile_check: DraftCheck | None
+    attempts: int
+    feedback: str | None
+    review: dict[str, Any] | None
+    redraft_requested: bool
+    creator_redrafts: int
+    pending: dict[str, Any] | None  # {"approval_id", "version"} of the profile under review
+    profile_version: int | None  # the approved version
+    agent_id: str | None

@@ -109,3 +109,8 @@ class MarketplaceClient:
                 [f"the marketplace answered for {creator.user.username!r}, not {username!r}"]
             )
         return creator
+
+
+def build_creator_source(base_url: str | None, timeout_s: float, attempts: int):
+    """The marketplace client when a base URL is configured, else None (inline data only)."""
+    return MarketplaceClient(base_url, timeout_s, attempts) if base_url else None

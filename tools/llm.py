@@ -27,6 +27,19 @@ def build_drafter(settings: Settings):
     model = build_chat_model(settings)
     if model is None:
         return TemplateDrafter()
-    # The client retries on its own; this bounds every attempt together.
-    budget = settings.llm_timeout_s * (settings.llm_max_retries + 1) + 1
-    return LLMDrafter(model, timeout_s=budget)
+    return LLMDrafter(model, timeout_s=_call_budget(settings))
+
+
+def _call_budget(settings: Settings) -> float:
+    """The client retries on its own; this bounds every attempt together."""
+    return settings.llm_timeout_s * (settings.llm_max_retries + 1) + 1
+
+
+def build_profile_writer(settings: Settings):
+    """The model profile writer when a model is configured, else the deterministic one."""
+    from tools.profile_writer import DeterministicProfileWriter, LLMProfileWriter
+
+    model = build_chat_model(settings)
+    if model is None:
+        return DeterministicProfileWriter()
+    return LLMProfileWriter(model, timeout_s=_call_budget(settings))

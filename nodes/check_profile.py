@@ -1,0 +1,39 @@
+"""Check the written profile against the marketplace data before the creator sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from domain.marketplace import MarketplaceCreator
+from domain.profile import build_facts
+from domain.profile_check import check_profile_writing
+from graphs.state import OnboardingState
+from tools.onboarding_store import OnboardingStore
+
+# The model gets one rewrite with the findings; then the deterministic builder writes it.
+MAX_MODEL_ATTEMPTS = 2
+
+
+def make_check_profile(store: OnboardingStore) -> Callable[..., Awaitable[dict[str, Any]]]:
+    async def check_profile(state: OnboardingState) -> dict[str, Any]:
+        facts = build_facts(MarketplaceCreator.model_validate(state["raw_data"]))
+        problems = check_profile_writing(state["writing"] or {}, facts)
+        if problems:
+            await store.update_run(state["onboarding_id"], problems=problems)
+        update: dict[str, Any] = {"profile_check": {"passed": not problems, "problems": problems}}
+        if problems:
+            update["feedback"] = "; ".join(problems)
+        return update
+
+    return check_profile
+
+
+def route_after_check_profile(state: OnboardingState) -> str:
+    if (state.get("profile_check") or {}).get("passed"):
+        return "save_profile_draft"
+    if state.get("writing_source") == "llm":
+        if state.get("attempts", 0) < MAX_MODEL_ATTEMPTS:
+            return "write_profile"
+        return "write_deterministic_profile"
+    return "fail_onboarding"

@@ -1,0 +1,16 @@
+"""Deploy the creator's sales agent, or keep the one already deployed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from graphs.state import OnboardingState
+from tools.onboarding_store import OnboardingStore
+
+
+def make_deploy_agent(store: OnboardingStore) -> Callable[..., Awaitable[dict[str, Any]]]:
+    async def deploy_agent(state: OnboardingState) -> dict[str, Any]:
+        return {"agent_id": await store.deploy_agent(state["username"])}
+
+    return deploy_agent

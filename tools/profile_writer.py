@@ -1,0 +1,111 @@
+"""Profile writers: a chat model with structured output, or the deterministic builder."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from langchain_core.language_models import BaseChatModel
+
+from domain.marketplace import MarketplaceCreator
+from domain.profile import build_facts
+from domain.profile_writing import ProfileWriting, deterministic_writing
+from prompts import load_prompt
+from tools.drafting import fenced_json
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WrittenProfile:
+    writing: dict[str, Any]  # the WRITING_FIELDS
+    source: str  # 'llm' or 'deterministic'
+    model_answer: dict[str, Any] | None = None
+    fallback_reason: str | None = None
+    prompt: dict[str, str] = field(default_factory=dict)  # name and hash
+
+
+class ProfileWriter(Protocol):
+    async def write(self, data: MarketplaceCreator, feedback: str | None) -> WrittenProfile: ...
+
+
+class DeterministicProfileWriter:
+    async def write(
+        self, data: MarketplaceCreator, feedback: str | None = None, reason: str | None = None
+    ) -> WrittenProfile:
+        return WrittenProfile(deterministic_writing(data), "deterministic", fallback_reason=reason)
+
+
+def creator_data_for_prompt(data: MarketplaceCreator) -> dict[str, Any]:
+    """The creator's own words plus the facts, with prices already formatted."""
+    facts = build_facts(data)
+    user = data.user
+    return {
+        "display_name": user.display_name,
+        "headline": user.headline,
+        "bio": user.bio,
+        "expertise": user.expertise,
+        "languages": user.languages,
+        "profile_url": user.profile_url,
+        "services": [
+            {
+                **{
+                    k: s[k]
+                    for k in (
+                        "id",
+                        "title",
+                        "type",
+                        "description",
+                        "price_text",
+                        "booking_url",
+                        "active",
+                        "status",
+                        "schedule",
+                        "seats_left",
+                        "duration_minutes",
+                    )
+                }
+            }
+            for s in facts["services"]
+        ],
+        "ratings": facts["ratings"],
+        "testimonials": [t.model_dump() for t in data.testimonials],
+        "stats": data.stats,
+    }
+
+
+class LLMProfileWriter:
+    def __init__(self, model: BaseChatModel, timeout_s: float, prompt_name: str = "write_profile"):
+        self._model = model.with_structured_output(ProfileWriting)
+        self._timeout_s = timeout_s
+        self._prompt_name = prompt_name
+        self._fallback = DeterministicProfileWriter()
+
+    async def write(self, data: MarketplaceCreator, feedback: str | None = None) -> WrittenProfile:
+        prompt = load_prompt(self._prompt_name)
+        text = prompt.render(
+            creator_name=data.user.display_name,
+            feedback_block=(
+                f"\nThe previous profile was not accepted. Fix this: {feedback}\n"
+                if feedback
+                else ""
+            ),
+            creator_data=fenced_json(creator_data_for_prompt(data)),
+        )
+        try:
+            answer = await asyncio.wait_for(self._model.ainvoke(text), self._timeout_s)
+            if not isinstance(answer, ProfileWriting):
+                raise ValueError(f"model returned {type(answer).__name__}, not a profile")
+        except Exception as exc:  # any model failure: the deterministic builder takes over
+            reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+            log.warning("model profile failed, using the deterministic builder (%s)", reason)
+            return await self._fallback.write(data, reason=reason)
+        writing = answer.model_dump()
+        return WrittenProfile(
+            writing,
+            "llm",
+            model_answer=writing,
+            prompt={"name": prompt.name, "sha256": prompt.sha256},
+        )
