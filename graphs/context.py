@@ -14,6 +14,8 @@ class SalesContext:
     profile_version: int = 0
     approval_mode: str = "manual"
     agent_enabled: bool = True
+    # Event types (with optional payload filters) that wake the agent; None: every event.
+    triggers: list[dict[str, Any]] | None = None
 
 
 def context_of(runtime: Any) -> SalesContext:

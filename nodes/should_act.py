@@ -15,7 +15,24 @@ from nodes.choose_channel import choose_channel
 RETURNING_AFTER = timedelta(hours=24)
 
 
-def decide(state: SalesState, profile: dict[str, Any], agent_enabled: bool = True) -> Decision:
+def is_triggered(event: dict[str, Any], triggers: list[dict[str, Any]] | None) -> bool:
+    """Does one of the agent's triggers match this event (type and payload filter)?"""
+    if triggers is None:
+        return True
+    payload = event.get("payload") or {}
+    return any(
+        trigger["event_type"] == event["type"]
+        and all(payload.get(key) == value for key, value in (trigger.get("filter") or {}).items())
+        for trigger in triggers
+    )
+
+
+def decide(
+    state: SalesState,
+    profile: dict[str, Any],
+    agent_enabled: bool = True,
+    triggers: list[dict[str, Any]] | None = None,
+) -> Decision:
     event = state["event"]
     context = state["context"]
     payload = event.get("payload") or {}
@@ -35,16 +52,15 @@ def decide(state: SalesState, profile: dict[str, Any], agent_enabled: bool = Tru
 
     if context.get("opted_out"):
         return quiet("opted_out", withdraw=pending is not None)
-    if not agent_enabled:
-        return quiet("not_triggered")
     if event["type"] == "booking_created":
         offered = pending is not None and (
             service_id in (pending["draft"].get("service_ids") or [])
             or not pending["draft"].get("service_ids")
         )
-        if pending is not None and not offered:
-            return quiet("pending_approval")
-        return quiet("already_enrolled", withdraw=offered)
+        if offered:
+            return quiet("already_enrolled", withdraw=True)
+    if not agent_enabled or not is_triggered(event, triggers):
+        return quiet("not_triggered")
     if pending is not None:
         return quiet("pending_approval")
     if not active_services(profile):
@@ -79,7 +95,7 @@ def decide(state: SalesState, profile: dict[str, Any], agent_enabled: bool = Tru
 
 def should_act(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
     context = context_of(runtime)
-    return {"decision": decide(state, context.profile, context.agent_enabled)}
+    return {"decision": decide(state, context.profile, context.agent_enabled, context.triggers)}
 
 
 def route_after_should_act(state: SalesState) -> str:
@@ -88,6 +104,6 @@ def route_after_should_act(state: SalesState) -> str:
         return "draft_message"
     if decision.get("withdraw_pending"):
         return "withdraw_draft"
-    if decision["reason"] == "pending_approval":
-        return "request_approval"  # keep waiting on the same draft
+    if state.get("approval"):
+        return "request_approval"  # a draft waits: every other event keeps it waiting
     return "__end__"

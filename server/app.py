@@ -11,7 +11,17 @@ import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from server.routes import approvals, consumers, creators, events, health, messages, threads
+from server.routes import (
+    agents,
+    approvals,
+    consumers,
+    creators,
+    events,
+    health,
+    messages,
+    onboarding,
+    threads,
+)
 from server.services import Services, open_services
 from server.settings import Settings
 
@@ -80,6 +90,16 @@ def create_app(settings: Settings) -> FastAPI:
             status_code=422,
         )
 
-    for module in (health, creators, consumers, events, approvals, messages, threads):
+    for module in (
+        health,
+        onboarding,
+        creators,
+        agents,
+        consumers,
+        events,
+        approvals,
+        messages,
+        threads,
+    ):
         app.include_router(module.router)
     return app

@@ -9,63 +9,96 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
 
 import procrastinate
 from procrastinate import JobContext, RetryStrategy
 from psycopg import AsyncConnection
 
 from server import repository
+from server.onboarding_runner import OnboardingRunner
+from server.sales_runner import SalesRunner
+from tools.creator_source import CreatorDataInvalid, CreatorNotFound
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 RETRY = RetryStrategy(max_attempts=MAX_ATTEMPTS, wait=1, exponential_wait=2)
+NOT_RETRYABLE = (CreatorNotFound, CreatorDataInvalid)
+
+
+def _last_attempt(context: JobContext) -> bool:
+    return context.job.attempts + 1 >= MAX_ATTEMPTS
 
 
 class JobQueue:
     """Defines the tasks and defers them inside the caller's transaction."""
 
-    def __init__(
-        self,
-        process_event: Callable[[str], Awaitable[None]],
-        resume_approval: Callable[[str], Awaitable[None]],
-    ):
+    def __init__(self, sales: SalesRunner, onboarding: OnboardingRunner):
         self.app = procrastinate.App(connector=procrastinate.PsycopgConnector())
 
         @self.app.task(name="process_event", retry=RETRY, pass_context=True)
         async def process_event_task(context: JobContext, event_id: str) -> None:
             try:
-                await process_event(event_id)
+                await sales.process_event(event_id)
             except Exception as exc:
-                await self._note_failure(context, event_id, exc)
+                await self._note_event_failure(context, event_id, exc)
                 raise
 
         @self.app.task(name="resume_approval", retry=RETRY)
         async def resume_approval_task(approval_id: str) -> None:
-            await resume_approval(approval_id)
+            await sales.resume_approval(approval_id)
 
-        self._process_event = process_event_task
-        self._resume_approval = resume_approval_task
+        @self.app.task(name="run_onboarding", retry=RETRY, pass_context=True)
+        async def run_onboarding_task(context: JobContext, onboarding_id: str) -> None:
+            try:
+                await onboarding.run(onboarding_id)
+            except NOT_RETRYABLE as exc:
+                await onboarding.fail(onboarding_id, str(exc))  # a retry cannot fix these
+            except Exception as exc:
+                if _last_attempt(context):
+                    await onboarding.fail(onboarding_id, f"{type(exc).__name__}: {exc}"[:500])
+                raise
 
-    async def _note_failure(self, context: JobContext, event_id: str, exc: Exception) -> None:
+        @self.app.task(name="resume_onboarding", retry=RETRY)
+        async def resume_onboarding_task(approval_id: str) -> None:
+            await onboarding.resume(approval_id)
+
+        self._tasks = {
+            "process_event": process_event_task,
+            "resume_approval": resume_approval_task,
+            "run_onboarding": run_onboarding_task,
+            "resume_onboarding": resume_onboarding_task,
+        }
+
+    async def _note_event_failure(self, context: JobContext, event_id: str, exc: Exception) -> None:
         error = f"{type(exc).__name__}: {exc}"[:500]
-        last_attempt = context.job.attempts + 1 >= MAX_ATTEMPTS
         log.exception("event %s failed (attempt %s)", event_id, context.job.attempts + 1)
         async with context.app.connector.pool.connection() as conn:
-            if last_attempt:
+            if _last_attempt(context):
                 await repository.finish_event(conn, event_id, "failed", None, error)
             else:
                 await repository.note_event_error(conn, event_id, error)
 
+    async def _defer(self, task: str, conn: AsyncConnection, lock: str, **kwargs: str) -> int:
+        deferrer = self._tasks[task].configure(lock=lock, connection=conn)
+        return await deferrer.defer_async(**kwargs)
+
     async def enqueue_event(self, conn: AsyncConnection, event_id: str, thread_id: str) -> int:
-        return await self._process_event.configure(lock=thread_id, connection=conn).defer_async(
-            event_id=event_id
+        return await self._defer("process_event", conn, thread_id, event_id=event_id)
+
+    async def enqueue_resume(self, conn: AsyncConnection, approval: dict) -> int:
+        """Resume whatever waits on this approval: a message draft or a profile review."""
+        if approval["kind"] == "profile":
+            return await self._defer(
+                "resume_onboarding", conn, approval["thread_id"], approval_id=approval["id"]
+            )
+        return await self._defer(
+            "resume_approval", conn, approval["thread_id"], approval_id=approval["id"]
         )
 
-    async def enqueue_resume(self, conn: AsyncConnection, approval_id: str, thread_id: str) -> int:
-        return await self._resume_approval.configure(lock=thread_id, connection=conn).defer_async(
-            approval_id=approval_id
+    async def enqueue_onboarding(self, conn: AsyncConnection, onboarding_id: str) -> int:
+        return await self._defer(
+            "run_onboarding", conn, f"onboarding:{onboarding_id}", onboarding_id=onboarding_id
         )
 
     async def run_worker(self, concurrency: int, stalled_after_s: float) -> None:

@@ -41,23 +41,47 @@ async def get_creator(conn: AsyncConnection, creator_id: str) -> Row | None:
     return await _one(conn, "SELECT * FROM creators WHERE id = %s", (creator_id,))
 
 
-async def add_approved_profile(
-    conn: AsyncConnection, creator_id: str, profile: dict[str, Any], source: str
+async def add_profile_version(
+    conn: AsyncConnection,
+    creator_id: str,
+    profile: dict[str, Any],
+    source: str,
+    status: str = "approved",
+    onboarding_id: str | None = None,
 ) -> int:
-    """Store a new profile version unless it equals the latest one; return the version."""
-    latest = await latest_profile(conn, creator_id)
-    if latest is not None and latest["profile"] == profile:
-        return latest["version"]
+    """Store a new profile version; returns its number."""
     row = await _one(
         conn,
         """
-        INSERT INTO creator_profiles (creator_id, version, profile, source, status, approved_at)
-        SELECT %s, COALESCE(MAX(version), 0) + 1, %s, %s, 'approved', now()
+        INSERT INTO creator_profiles (creator_id, version, profile, source, status, onboarding_id,
+                                      approved_at)
+        SELECT %s, COALESCE(MAX(version), 0) + 1, %s, %s, %s, %s,
+               CASE WHEN %s = 'approved' THEN now() END
           FROM creator_profiles WHERE creator_id = %s
         RETURNING version""",
-        (creator_id, Jsonb(profile), source, creator_id),
+        (creator_id, Jsonb(profile), source, status, onboarding_id, status, creator_id),
     )
     return row["version"]
+
+
+async def add_approved_profile(
+    conn: AsyncConnection, creator_id: str, profile: dict[str, Any], source: str
+) -> int:
+    """Store an approved version unless it equals the latest approved one."""
+    latest = await latest_profile(conn, creator_id)
+    if latest is not None and latest["profile"] == profile:
+        return latest["version"]
+    return await add_profile_version(conn, creator_id, profile, source)
+
+
+async def pending_profile(conn: AsyncConnection, creator_id: str) -> Row | None:
+    return await _one(
+        conn,
+        """
+        SELECT version, profile, source, onboarding_id, created_at FROM creator_profiles
+         WHERE creator_id = %s AND status = 'pending_review' ORDER BY version DESC LIMIT 1""",
+        (creator_id,),
+    )
 
 
 async def latest_profile(conn: AsyncConnection, creator_id: str) -> Row | None:
@@ -176,7 +200,7 @@ APPROVAL_VIEW = """
            e.type AS event_type, e.payload AS event_payload, e.occurred_at AS event_occurred_at,
            e.decision AS event_decision, x.context AS consumer_context
       FROM approvals a
-      JOIN consumers c ON c.id = a.consumer_id
+      LEFT JOIN consumers c ON c.id = a.consumer_id
       LEFT JOIN events e ON e.id = a.event_id
       LEFT JOIN consumer_context x ON x.creator_id = a.creator_id AND x.consumer_id = a.consumer_id
 """
@@ -278,4 +302,81 @@ async def audit(
         INSERT INTO audit_log (thread_id, creator_id, consumer_id, actor, action, details)
         VALUES (%s, %s, %s, %s, %s, %s)""",
         (thread_id, creator_id or None, consumer_id or None, actor, action, Jsonb(details)),
+    )
+
+
+# Onboarding runs ---------------------------------------------------------------------------
+
+
+async def create_onboarding(
+    conn: AsyncConnection,
+    onboarding_id: str,
+    creator_id: str,
+    data_source: str,
+    raw_data: dict[str, Any] | None,
+) -> Row:
+    return await _one(
+        conn,
+        """
+        INSERT INTO onboardings (id, creator_id, data_source, raw_data) VALUES (%s, %s, %s, %s)
+        RETURNING *""",
+        (onboarding_id, creator_id, data_source, Jsonb(raw_data) if raw_data is not None else None),
+    )
+
+
+async def get_onboarding(conn: AsyncConnection, onboarding_id: str) -> Row | None:
+    return await _one(conn, "SELECT * FROM onboardings WHERE id = %s", (onboarding_id,))
+
+
+async def latest_onboarding(conn: AsyncConnection, creator_id: str) -> Row | None:
+    return await _one(
+        conn,
+        """SELECT * FROM onboardings WHERE creator_id = %s
+                               ORDER BY created_at DESC LIMIT 1""",
+        (creator_id,),
+    )
+
+
+async def ensure_creator(
+    conn: AsyncConnection, creator_id: str, display_name: str, data: dict[str, Any] | None
+) -> None:
+    """A creator row for onboarding to hang off; its data is refreshed when known."""
+    await conn.execute(
+        """
+        INSERT INTO creators (id, display_name, marketplace_data) VALUES (%s, %s, %s)
+        ON CONFLICT (id) DO UPDATE SET
+            display_name = COALESCE(NULLIF(excluded.display_name, ''), creators.display_name),
+            marketplace_data = CASE WHEN excluded.marketplace_data = '{}'::jsonb
+                                    THEN creators.marketplace_data
+                                    ELSE excluded.marketplace_data END,
+            updated_at = now()""",
+        (creator_id, display_name, Jsonb(data or {})),
+    )
+
+
+# Agents ----------------------------------------------------------------------------------
+
+
+async def list_agents(conn: AsyncConnection, creator_id: str | None) -> list[Row]:
+    return await _all(
+        conn,
+        """SELECT * FROM agents WHERE (%s::text IS NULL OR creator_id = %s)
+                               ORDER BY created_at""",
+        (creator_id, creator_id),
+    )
+
+
+async def get_agent(conn: AsyncConnection, agent_id: str) -> Row | None:
+    return await _one(conn, "SELECT * FROM agents WHERE id = %s", (agent_id,))
+
+
+async def update_agent(conn: AsyncConnection, agent_id: str, **changes: Any) -> Row | None:
+    allowed = {"enabled", "approval_mode", "triggers"}
+    sets = [f"{key} = %s" for key in changes if key in allowed]
+    values = [Jsonb(v) if k == "triggers" else v for k, v in changes.items() if k in allowed]
+    return await _one(
+        conn,
+        f"""UPDATE agents SET {", ".join(sets + ["updated_at = now()"])}
+                                WHERE id = %s RETURNING *""",
+        (*values, agent_id),
     )

@@ -77,6 +77,7 @@ class SalesRunner:
             profile_version=profile["version"] if profile else 0,
             approval_mode=agent["approval_mode"] if agent else "manual",
             agent_enabled=agent["enabled"] if agent else False,
+            triggers=agent["triggers"] if agent else [],
         )
 
     @staticmethod

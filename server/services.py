@@ -13,15 +13,19 @@ from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.graph.state import CompiledStateGraph
 from psycopg_pool import AsyncConnectionPool
 
+from graphs.onboarding import OnboardingAdapters, build_onboarding_graph
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
 from server.jobs import JobQueue
+from server.onboarding_runner import OnboardingRunner
+from server.onboarding_store import PostgresOnboardingStore
 from server.sales_runner import SalesRunner
 from server.sales_store import PostgresSalesStore
 from server.settings import Settings
 from tools.channels import Transport
+from tools.creator_source import CreatorSource, build_creator_source
 from tools.email import SesEmail
-from tools.llm import build_drafter
+from tools.llm import build_drafter, build_profile_writer
 from tools.outbox import OutboxTransport
 from tools.whatsapp import TwilioWhatsApp
 
@@ -59,6 +63,7 @@ class Services:
     graph: CompiledStateGraph
     runner: SalesRunner
     jobs: JobQueue
+    creator_source: CreatorSource | None
     transports: dict[str, str] = field(default_factory=dict)
 
     async def close(self) -> None:
@@ -89,7 +94,21 @@ async def open_services(settings: Settings) -> Services:
         )
         graph = build_sales_graph(adapters).compile(checkpointer=saver)
         runner = SalesRunner(pool, graph)
-        jobs = JobQueue(runner.process_event, runner.resume_approval)
+        onboarding_store = PostgresOnboardingStore(pool)
+        creator_source = build_creator_source(
+            settings.creator_api_base_url,
+            settings.creator_api_timeout_s,
+            settings.creator_api_attempts,
+        )
+        onboarding_graph = build_onboarding_graph(
+            OnboardingAdapters(
+                source=creator_source,
+                writer=build_profile_writer(settings),
+                store=onboarding_store,
+            )
+        ).compile(checkpointer=saver)
+        onboarding = OnboardingRunner(pool, onboarding_graph, onboarding_store)
+        jobs = JobQueue(runner, onboarding)
         await jobs.app.open_async(pool)
     except BaseException:
         await pool.close()
@@ -101,5 +120,6 @@ async def open_services(settings: Settings) -> Services:
         graph=graph,
         runner=runner,
         jobs=jobs,
+        creator_source=creator_source,
         transports={"whatsapp": whatsapp.name, "email": email.name},
     )

@@ -3,19 +3,44 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
+from pydantic import ValidationError
 
 from domain.draft_check import MAX_LENGTH, MAX_SUBJECT_LENGTH
+from domain.profile_writing import WRITING_FIELDS, ProfileWriting
 from domain.review import ALLOWED_DECISIONS, ReviewResponse, action_name
+from nodes.review_profile import ACTION as PROFILE_ACTION
 from server import repository
 from server.deps import ServicesDep
+from tools.creator_source import describe_validation_error
 
 router = APIRouter(tags=["approvals"])
 
 STATUS_OF_DECISION = {"approve": "approved", "edit": "edited", "reject": "rejected"}
 
 
+def _profile_edit_problem(approval: dict[str, Any], decision: dict[str, Any]) -> str | None:
+    """What is wrong with an edited profile, or None."""
+    action = decision["edited_action"]
+    if action["name"] != PROFILE_ACTION:
+        return f"edited_action.name must be {PROFILE_ACTION!r}"
+    unknown = sorted(set(action["args"]) - set(WRITING_FIELDS))
+    if unknown:
+        return (
+            f"these fields cannot be edited: {', '.join(unknown)}; editable fields are "
+            f"{', '.join(WRITING_FIELDS)} (facts come from the marketplace data)"
+        )
+    current = {k: approval["draft"].get(k) for k in WRITING_FIELDS}
+    try:
+        ProfileWriting.model_validate({**current, **action["args"]})
+    except ValidationError as exc:
+        return "; ".join(describe_validation_error(exc))
+    return None
+
+
 def _edit_problem(approval: dict[str, Any], decision: dict[str, Any]) -> str | None:
     """What is wrong with an edited message, or None."""
+    if approval["kind"] == "profile":
+        return _profile_edit_problem(approval, decision)
     expected = action_name(approval["channel"])
     action = decision["edited_action"]
     if action["name"] != expected:
@@ -40,7 +65,9 @@ async def list_approvals(
     status: Literal["pending", "approved", "edited", "rejected", "withdrawn"] | None = "pending",
     limit: int = Query(100, ge=1, le=500),
 ) -> dict[str, Any]:
-    """Drafts waiting for the creator (by default), oldest first, with the lead's context."""
+    """Drafts waiting for the creator (by default), oldest first, with the lead's context.
+
+    `kind` is `message` for a sales draft and `profile` for a sales profile to review."""
     async with services.pool.connection() as conn:
         rows = await repository.list_approvals(conn, creator_id, status, limit)
     return {"approvals": rows}
@@ -87,5 +114,5 @@ async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) 
             f"draft_{status}",
             {"approval_id": approval_id, "decision": decision},
         )
-        await services.jobs.enqueue_resume(conn, approval_id, approval["thread_id"])
+        await services.jobs.enqueue_resume(conn, approval)
     return {"approval_id": approval_id, "status": status}

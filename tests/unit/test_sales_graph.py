@@ -147,3 +147,17 @@ async def test_an_opt_out_withdraws_the_waiting_draft_and_sends_nothing():
     [approval] = store.approvals.values()
     assert approval["status"] == "withdrawn"
     assert whatsapp.sent == []
+
+
+async def test_an_untriggered_event_keeps_the_waiting_draft_approvable():
+    sales, _, whatsapp = graph()
+    only_page_views = SalesContext(
+        creator_id="ajay_shenoy", profile=PROFILE, triggers=[{"event_type": "page_view"}]
+    )
+    await sales.ainvoke(event("e1", "2026-11-02T05:30:00+00:00"), CONFIG, context=only_page_views)
+    click = event("e2", "2026-11-02T05:40:00+00:00", "service_click", {"service_id": 103})
+    result = await sales.ainvoke(click, CONFIG, context=only_page_views)
+    assert result["decision"]["reason"] == "not_triggered"
+    assert "__interrupt__" in result  # still waiting on the first draft
+    await sales.ainvoke(approve(), CONFIG, context=only_page_views)
+    assert len(whatsapp.sent) == 1

@@ -161,3 +161,20 @@ def test_context_timestamps_never_move_backwards_for_late_events():
     )
     assert late["last_seen_at"] == "2026-11-03T00:00:00+00:00"
     assert late["page_views"] == 2
+
+
+@pytest.mark.parametrize(
+    ("triggers", "acts"),
+    [
+        (None, True),
+        ([{"event_type": "service_click"}], True),
+        ([{"event_type": "service_click", "filter": {"service_id": 101}}], True),
+        ([{"event_type": "service_click", "filter": {"service_id": 103}}], False),
+        ([{"event_type": "page_view"}], False),
+        ([], False),
+    ],
+)
+def test_only_events_matching_a_trigger_wake_the_agent(triggers, acts):
+    decision = decide(state("service_click", {"service_id": 101}), AJAY, triggers=triggers)
+    assert decision["act"] is acts
+    assert decision["reason"] == ("service_interest" if acts else "not_triggered")

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.marketplace import MarketplaceCreator
+from server import repository
+from server.deps import ServicesDep
+from server.schemas import ID_PATTERN
+from server.services import Services
+from tools.creator_source import (
+    CreatorDataInvalid,
+    CreatorNotFound,
+    CreatorSourceUnavailable,
+    parse_creator,
+)
+
+router = APIRouter(tags=["onboarding"])
+
+
+class OnboardingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(pattern=ID_PATTERN, description="The creator's marketplace username")
+    marketplace_data: dict[str, Any] | None = Field(
+        None, description="The creator's data inline, instead of fetching it from the marketplace"
+    )
+
+
+class SyncIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    creator_id: str = Field(pattern=ID_PATTERN)
+    marketplace_data: dict[str, Any] | None = None
+
+
+async def _creator_data(
+    services: Services, username: str, inline: dict[str, Any] | None
+) -> tuple[MarketplaceCreator, str]:
+    """The creator's data, inline or from the marketplace, or the 4xx/5xx that says why not."""
+    try:
+        if inline is not None:
+            creator, data_source = parse_creator(inline), "inline"
+        elif services.creator_source is None:
+            raise HTTPException(
+                422,
+                "no marketplace API is configured (CREATOR_API_BASE_URL); "
+                "pass the creator's data as marketplace_data",
+            )
+        else:
+            creator = await services.creator_source.fetch(username)
+            data_source = "marketplace"
+    except CreatorNotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    except CreatorDataInvalid as exc:
+        raise HTTPException(
+            422,
+            {
+                "message": "the creator data is missing or has wrong fields",
+                "problems": exc.problems,
+            },
+        ) from None
+    except CreatorSourceUnavailable as exc:
+        raise HTTPException(502, f"{exc}; try again later") from None
+    if creator.user.username != username:
+        raise HTTPException(
+            422, f"marketplace_data.user.username is {creator.user.username!r}, not {username!r}"
+        )
+    return creator, data_source
+
+
+async def _start(services: Services, username: str, inline: dict[str, Any] | None):
+    creator, data_source = await _creator_data(services, username, inline)
+    onboarding_id = uuid.uuid4().hex
+    raw = creator.model_dump(mode="json")
+    async with services.pool.connection() as conn, conn.transaction():
+        await repository.ensure_creator(conn, username, creator.user.display_name, raw)
+        await repository.create_onboarding(conn, onboarding_id, username, data_source, raw)
+        await services.jobs.enqueue_onboarding(conn, onboarding_id)
+    return {
+        "onboarding_id": onboarding_id,
+        "creator_id": username,
+        "status": "queued",
+        "data_source": data_source,
+    }
+
+
+@router.post("/onboarding/", status_code=status.HTTP_202_ACCEPTED)
+@router.post("/onboarding", status_code=status.HTTP_202_ACCEPTED, include_in_schema=False)
+async def start_onboarding(body: OnboardingIn, services: ServicesDep) -> dict[str, Any]:
+    """Onboard a creator: their data becomes a model-written sales profile for them to
+    review (through the approvals endpoints), then their sales agent. Runs in the
+    background; follow it with GET /onboarding/{onboarding_id}."""
+    return await _start(services, body.username, body.marketplace_data)
+
+
+@router.post("/onboarding/sync", status_code=status.HTTP_202_ACCEPTED)
+async def sync_onboarding(body: SyncIn, services: ServicesDep) -> dict[str, Any]:
+    """Fetch the creator's data again and start a new review; the agent keeps the
+    approved profile until the new one is approved."""
+    async with services.pool.connection() as conn:
+        if await repository.get_creator(conn, body.creator_id) is None:
+            raise HTTPException(
+                404, f"creator {body.creator_id!r} not found; onboard them with POST /onboarding/"
+            )
+    return await _start(services, body.creator_id, body.marketplace_data)
+
+
+@router.get("/onboarding/profile/{creator_id}")
+async def get_profile(creator_id: str, services: ServicesDep) -> dict[str, Any]:
+    """The approved profile the agent uses, and the version waiting for review, if any."""
+    async with services.pool.connection() as conn:
+        if await repository.get_creator(conn, creator_id) is None:
+            raise HTTPException(404, f"creator {creator_id!r} not found")
+        approved = await repository.latest_profile(conn, creator_id)
+        pending = await repository.pending_profile(conn, creator_id)
+    return {"creator_id": creator_id, "approved": approved, "pending_review": pending}
+
+
+@router.post("/onboarding/deploy-agent/{creator_id}")
+async def deploy_agent(creator_id: str, services: ServicesDep) -> dict[str, Any]:
+    """Deploy the creator's sales agent; deploying again returns the same agent."""
+    async with services.pool.connection() as conn, conn.transaction():
+        if await repository.get_creator(conn, creator_id) is None:
+            raise HTTPException(404, f"creator {creator_id!r} not found")
+        if await repository.latest_profile(conn, creator_id) is None:
+            raise HTTPException(
+                409, "the creator has no approved profile yet; approve the onboarding review first"
+            )
+        agent = await repository.ensure_agent(conn, uuid.uuid4().hex, creator_id)
+    return agent
+
+
+@router.get("/onboarding/agents/{creator_id}")
+async def creator_agents(creator_id: str, services: ServicesDep) -> dict[str, Any]:
+    async with services.pool.connection() as conn:
+        return {"agents": await repository.list_agents(conn, creator_id)}
+
+
+@router.get("/onboarding/{onboarding_id}")
+async def get_onboarding(
+    onboarding_id: str, services: ServicesDep, include_log: bool = False
+) -> dict[str, Any]:
+    """Status (queued, fetching, drafting, awaiting_review, approved, rejected, failed),
+    timings, errors and the review's approval id; `include_log=true` adds the raw data and
+    the model's answer."""
+    async with services.pool.connection() as conn:
+        run = await repository.get_onboarding(conn, onboarding_id)
+        if run is None:
+            raise HTTPException(404, f"onboarding {onboarding_id!r} not found")
+        reviews = await repository.thread_approvals(conn, f"onboarding:{onboarding_id}", 10)
+    if not include_log:
+        run.pop("raw_data")
+        run.pop("model_answer")
+    pending = [r["id"] for r in reviews if r["status"] == "pending"]
+    return {
+        **run,
+        "approval_id": pending[0] if pending else None,
+        "reviews": [
+            {"approval_id": r["id"], "status": r["status"], "profile_version": r["profile_version"]}
+            for r in reviews
+        ],
+    }
