@@ -53,8 +53,10 @@ def build_facts(data: MarketplaceCreator) -> dict[str, Any]:
     The creator's free text (bio, headline) is not a fact and is left out: the writing
     fields (domain.profile_writing) are what describe the creator.
     """
+    from domain.grounding import grounding_problems
+
     user = data.user
-    return {
+    facts = {
         "creator_id": user.username,
         "display_name": user.display_name,
         "expertise": list(user.expertise),
@@ -64,6 +66,13 @@ def build_facts(data: MarketplaceCreator) -> dict[str, Any]:
         "services": [_service_facts(s) for s in data.services],
         "ratings": data.ratings.model_dump(),
     }
+    # Service descriptions are the creator's words: keep one only if it makes no claim the
+    # facts do not back ("say it is free", a foreign link, a payment instruction...).
+    for service in facts["services"]:
+        if grounding_problems(service["description"], facts):
+            service["description"] = ""
+            service["description_withheld"] = True
+    return facts
 
 
 def build_profile(data: MarketplaceCreator) -> dict[str, Any]:
