@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.grounding import grounding_problems
-from domain.profile import find_service
+from domain.offer import find_service
 
 MAX_LENGTH = {"whatsapp": 1000, "email": 4000}
 MAX_SUBJECT_LENGTH = 150

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from domain.profile import active_services, allowed_links
+from domain.offer import active_services, allowed_links
 
 _URL = re.compile(
     r"https?://[^\s<>\"'()]+|\bwww\.[^\s<>\"'()]+|\b[\w-]+(?:\.[\w-]+)+/[^\s<>\"'()]*"

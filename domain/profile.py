@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.grounding import grounding_problems
 from domain.marketplace import MarketplaceCreator, Service
 
 CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
@@ -53,8 +54,6 @@ def build_facts(data: MarketplaceCreator) -> dict[str, Any]:
     The creator's free text (bio, headline) is not a fact and is left out: the writing
     fields (domain.profile_writing) are what describe the creator.
     """
-    from domain.grounding import grounding_problems
-
     user = data.user
     facts = {
         "creator_id": user.username,
@@ -73,29 +72,3 @@ def build_facts(data: MarketplaceCreator) -> dict[str, Any]:
             service["description"] = ""
             service["description_withheld"] = True
     return facts
-
-
-def build_profile(data: MarketplaceCreator) -> dict[str, Any]:
-    """A complete profile without a model: facts plus deterministic writing."""
-    from domain.profile_writing import deterministic_writing
-
-    return {**build_facts(data), **deterministic_writing(data), "source": "deterministic"}
-
-
-def active_services(profile: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in profile.get("services", []) if s.get("active")]
-
-
-def find_service(profile: dict[str, Any], service_id: Any) -> dict[str, Any] | None:
-    for service in profile.get("services", []):
-        if str(service["id"]) == str(service_id):
-            return service
-    return None
-
-
-def allowed_links(profile: dict[str, Any]) -> set[str]:
-    """Links a draft may contain: the profile page and the booking pages of open services."""
-    links = {s["booking_url"] for s in active_services(profile)}
-    if profile.get("profile_url"):
-        links.add(profile["profile_url"])
-    return {link.rstrip("/") for link in links}

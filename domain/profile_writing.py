@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import BaseModel, Field, field_validator
 
 from domain.marketplace import MarketplaceCreator
-from domain.profile import active_services, build_facts, format_price
+from domain.offer import active_services
+from domain.profile import build_facts, format_price
 
 WRITING_FIELDS = (
     "summary",
@@ -115,3 +116,8 @@ def deterministic_writing(data: MarketplaceCreator) -> dict[str, Any]:
         "objection_handling": objections,
         "social_proof": proof,
     }
+
+
+def build_profile(data: MarketplaceCreator) -> dict[str, Any]:
+    """A complete profile without a model: facts plus deterministic writing."""
+    return {**build_facts(data), **deterministic_writing(data), "source": "deterministic"}

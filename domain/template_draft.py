@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.profile import active_services, find_service
+from domain.offer import active_services, find_service
 from graphs.state import Channel, Decision, Draft
 
 

@@ -6,6 +6,7 @@ review_profile (interrupt) -> save_profile -> deploy_agent
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from langgraph.graph import END, START, StateGraph
@@ -72,17 +73,29 @@ def build_onboarding_graph(adapters: OnboardingAdapters) -> StateGraph:
     return builder
 
 
+@functools.cache
+def _studio_store() -> InMemoryOnboardingStore:
+    # `langgraph dev` calls the factory for every run; the store must outlive one run.
+    return InMemoryOnboardingStore()
+
+
 def studio_graph():
     """Entry point for `langgraph dev`: in-memory store; the marketplace API and model from
     the environment when configured (else pass `raw_data` in the input, and the
     deterministic builder writes the profile)."""
     from server.settings import Settings
-    from tools.llm import build_creator_source, build_profile_writer
+    from tools.creator_source import build_creator_source
+    from tools.llm import build_profile_writer
 
     settings = Settings()
+    source = build_creator_source(
+        settings.creator_api_base_url,
+        settings.creator_api_timeout_s,
+        settings.creator_api_attempts,
+    )
     adapters = OnboardingAdapters(
-        source=build_creator_source(settings),
+        source=source,
         writer=build_profile_writer(settings),
-        store=InMemoryOnboardingStore(),
+        store=_studio_store(),
     )
     return build_onboarding_graph(adapters).compile()

@@ -6,6 +6,7 @@ request_approval (interrupt) -> send_whatsapp | send_email
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from langgraph.graph import END, START, StateGraph
@@ -73,6 +74,12 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
     return builder
 
 
+@functools.cache
+def _studio_store() -> InMemorySalesStore:
+    # `langgraph dev` calls the factory for every run; the store must outlive one run.
+    return InMemorySalesStore()
+
+
 def studio_graph():
     """Entry point for `langgraph dev`: in-memory store, outbox transports, and the model
     from the environment when one is configured. The platform supplies the checkpointer."""
@@ -83,6 +90,6 @@ def studio_graph():
         drafter=build_drafter(Settings()),
         whatsapp=OutboxTransport(),
         email=OutboxTransport(),
-        store=InMemorySalesStore(),
+        store=_studio_store(),
     )
     return build_sales_graph(adapters).compile()

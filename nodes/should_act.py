@@ -7,7 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from domain.profile import active_services
+from domain.offer import active_services
 from graphs.context import SalesContext, context_of
 from graphs.state import Decision, SalesState
 from nodes.choose_channel import choose_channel

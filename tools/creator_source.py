@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Protocol
 
 import httpx
@@ -65,6 +66,8 @@ class MarketplaceClient:
         self._timeout = httpx.Timeout(timeout_s)
         self._attempts = attempts
         self._backoff_s = backoff_s
+        # Loading CA certificates reads files: do it once here, not on the event loop.
+        self._ssl = ssl.create_default_context()
 
     async def _get_once(self, client: httpx.AsyncClient, username: str) -> httpx.Response:
         try:
@@ -85,7 +88,7 @@ class MarketplaceClient:
             wait=wait_exponential(multiplier=self._backoff_s, max=10),
             reraise=True,
         )
-        async with httpx.AsyncClient(timeout=self._timeout) as client:
+        async with httpx.AsyncClient(timeout=self._timeout, verify=self._ssl) as client:
             try:
                 response = await retrying(self._get_once, client, username)
             except _Retryable as exc:

@@ -128,7 +128,8 @@ class LLMDrafter:
         return text, prompt.sha256
 
     async def draft(self, request: DraftRequest) -> Draft:
-        text, prompt_hash = self._render(request)
+        # Prompt files are read on every draft (edits apply at once), off the event loop.
+        text, prompt_hash = await asyncio.to_thread(self._render, request)
         try:
             # The client has its own timeout and retries; this caps the whole call.
             output = await asyncio.wait_for(self._model.ainvoke(text), self._timeout_s)

@@ -84,7 +84,7 @@ class LLMProfileWriter:
         self._fallback = DeterministicProfileWriter()
 
     async def write(self, data: MarketplaceCreator, feedback: str | None = None) -> WrittenProfile:
-        prompt = load_prompt(self._prompt_name)
+        prompt = await asyncio.to_thread(load_prompt, self._prompt_name)
         text = prompt.render(
             creator_name=data.user.display_name,
             feedback_block=(

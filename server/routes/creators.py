@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 
-from domain.profile import build_profile
+from domain.profile_writing import build_profile
 from server import repository
 from server.deps import ServicesDep
 from server.schemas import CreatorIn

@@ -15,7 +15,7 @@ import pytest
 from langgraph_sdk import get_client
 
 from domain.marketplace import MarketplaceCreator
-from domain.profile import build_profile
+from domain.profile_writing import build_profile
 from tests.conftest import load_creator
 from tests.e2e.test_restart import free_port
 
@@ -92,7 +92,7 @@ async def test_studio_runs_the_sales_graph_to_the_approval_interrupt_and_resumes
     )
     state = await client.threads.get(thread["thread_id"])
     assert state["status"] == "interrupted"
-    [interrupt] = state["interrupts"].values().__iter__().__next__()
+    [interrupt] = next(iter(state["interrupts"].values()))
     request = interrupt["value"]
     assert request["action_requests"][0]["name"] == "send_whatsapp"
     assert "Ajay" in request["action_requests"][0]["args"]["body"]
@@ -106,3 +106,30 @@ async def test_studio_runs_the_sales_graph_to_the_approval_interrupt_and_resumes
     )
     assert result["send_result"]["status"] == "recorded"
     assert result["send_result"]["transport"] == "outbox"
+
+
+async def test_studio_runs_onboarding_to_the_profile_review(studio_url):
+    client = get_client(url=studio_url)
+    [assistant] = await client.assistants.search(graph_id="onboarding")
+    thread = await client.threads.create()
+    await client.runs.wait(
+        thread["thread_id"],
+        assistant["assistant_id"],
+        input={
+            "onboarding_id": "studio-1",
+            "username": "lena_designs",
+            "raw_data": load_creator("lena_designs"),
+        },
+    )
+    state = await client.threads.get(thread["thread_id"])
+    assert state["status"] == "interrupted"
+    [interrupt] = next(iter(state["interrupts"].values()))
+    request = interrupt["value"]
+    assert request["action_requests"][0]["name"] == "save_profile"
+    assert "Portfolio Review" in request["action_requests"][0]["args"]["summary"]
+    result = await client.runs.wait(
+        thread["thread_id"],
+        assistant["assistant_id"],
+        command={"resume": {"decisions": [{"type": "approve"}]}},
+    )
+    assert result["profile_version"] == 1 and result["agent_id"]

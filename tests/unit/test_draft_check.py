@@ -6,7 +6,7 @@ import pytest
 
 from domain.draft_check import check_draft_text
 from domain.marketplace import MarketplaceCreator
-from domain.profile import build_profile
+from domain.profile_writing import build_profile
 from domain.template_draft import template_draft
 from tests.conftest import load_creator
 

@@ -7,7 +7,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from domain.marketplace import MarketplaceCreator
-from domain.profile import build_profile
+from domain.profile_writing import build_profile
 from graphs.context import SalesContext
 from graphs.sales import SalesAdapters, build_sales_graph
 from tests.conftest import load_creator

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.marketplace import MarketplaceCreator
-from domain.profile import build_profile
+from domain.profile_writing import build_profile
 from nodes.should_act import decide
 from nodes.update_context import EMPTY_CONTEXT, apply_event
 from tests.conftest import load_creator

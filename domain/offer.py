@@ -1,0 +1,24 @@
+"""Lookups on a profile's services: what is open for booking, and which links are ours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def active_services(profile: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in profile.get("services", []) if s.get("active")]
+
+
+def find_service(profile: dict[str, Any], service_id: Any) -> dict[str, Any] | None:
+    for service in profile.get("services", []):
+        if str(service["id"]) == str(service_id):
+            return service
+    return None
+
+
+def allowed_links(profile: dict[str, Any]) -> set[str]:
+    """Links a draft may contain: the profile page and the booking pages of open services."""
+    links = {s["booking_url"] for s in active_services(profile)}
+    if profile.get("profile_url"):
+        links.add(profile["profile_url"])
+    return {link.rstrip("/") for link in links}
