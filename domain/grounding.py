@@ -63,6 +63,28 @@ _INJECTED = re.compile(
 )
 
 
+# A capitalised name ending in a kind of offering ("VIP Mastermind", "Career Strategy Call"):
+# it must be (the end of) a real service title, or the text invented a service.
+_OFFERING_NAME = re.compile(
+    r"\b((?:[A-Z0-9][\w'’&:+-]*\s+){1,5}(?:Program|Programme|Cohort|Course|Mastermind|"
+    r"Bootcamp|Workshop|Masterclass|Class|Call|Session|Coaching|Membership|Academy|Accelerator|"
+    r"Review|Mentorship|Audit|Challenge|Retreat|Webinar|Guide|Plan)s?)\b"
+)
+
+
+def invented_services(text: str, profile: dict[str, Any]) -> list[str]:
+    """Service-like names in `text` that no service title in the profile contains."""
+    titles = [s["title"].lower() for s in profile.get("services", [])]
+    invented = []
+    for name in dict.fromkeys(m.group(1) for m in _OFFERING_NAME.finditer(text)):
+        words = name.split()
+        # "Book Portfolio Review" is fine if "Portfolio Review" is a title: try the endings.
+        endings = (" ".join(words[i:]).lower() for i in range(len(words) - 1))
+        if not any(ending in title for ending in endings for title in titles):
+            invented.append(name)
+    return invented
+
+
 def grounding_problems(text: str, profile: dict[str, Any]) -> list[str]:
     """Problems with the facts in `text`; an empty list means every fact is in the profile."""
     problems: list[str] = []
@@ -81,6 +103,8 @@ def grounding_problems(text: str, profile: dict[str, Any]) -> list[str]:
         if (currency, amount) not in open_prices:
             problems.append(f"price {currency} {amount:,.0f} is not the price of an open service")
 
+    for name in invented_services(text, profile):
+        problems.append(f"'{name}' is not a service in the profile")
     if _FREE.search(text) and not any(price == 0 for _, price in open_prices):
         problems.append("the text calls something free but no open service is free")
     for claim in sorted({m.group(0).lower() for m in _UNSUPPORTED_CLAIMS.finditer(text)}):

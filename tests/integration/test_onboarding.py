@@ -291,7 +291,8 @@ async def test_an_invented_price_or_service_is_never_put_up_for_review(database_
     invented = {**GOOD_PROFILE, "sales_pitch": "Join the VIP Mastermind for ₹99,999 today only."}
     result, llm = await onboard_with_model(database_url, [{"json": invented}])
     assert len(llm.requests) == 2  # one rewrite with the findings, then the data alone
-    assert "99,999" in llm.requests[1]["messages"][0]["content"]
+    feedback = llm.requests[1]["messages"][0]["content"]
+    assert "99,999" in feedback and "'VIP Mastermind' is not a service" in feedback
     assert result["profile"]["source"] == "deterministic"
     assert "99,999" not in str(result["profile"]["profile"])
     assert any("99,999" in p for p in result["log"]["problems"])

@@ -40,6 +40,7 @@ def test_a_grounded_message_passes():
         ("Use code SAVE20 for a 20% off discount", "discount"),
         ("Guaranteed promotion in 90 days", "guaranteed"),
         ("<script>alert(1)</script>", "markup"),
+        ("Join the VIP Mastermind next week", "'VIP Mastermind' is not a service"),
     ],
 )
 def test_invented_facts_are_caught(body, problem):
