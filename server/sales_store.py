@@ -36,8 +36,12 @@ class PostgresSalesStore:
     async def withdraw_approval(self, approval_id: str, reason: str) -> bool:
         async with self._pool.connection() as conn:
             cur = await conn.execute(
+                # An approved draft not yet sent is withdrawn too: the lead opted out or
+                # booked while the send waited in the queue, and nothing will send it now.
                 """UPDATE approvals SET status = 'withdrawn', status_reason = %s, decided_at = now()
-                   WHERE id = %s AND status = 'pending'""",
+                   WHERE id = %s AND status IN ('pending', 'approved', 'edited')
+                     AND NOT EXISTS (SELECT 1 FROM messages m
+                                      WHERE m.approval_id = approvals.id)""",
                 (reason, approval_id),
             )
             return cur.rowcount == 1

@@ -87,7 +87,8 @@ class InMemorySalesStore:
 
     async def withdraw_approval(self, approval_id: str, reason: str) -> bool:
         row = self.approvals.get(approval_id)
-        if row is None or row["status"] != "pending":
+        sent = any(m["approval_id"] == approval_id for m in self.messages.values())
+        if row is None or row["status"] not in ("pending", "approved", "edited") or sent:
             return False
         row.update(status="withdrawn", status_reason=reason)
         return True

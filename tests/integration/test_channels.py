@@ -186,3 +186,44 @@ async def test_a_rejection_with_feedback_gets_one_new_draft(database_url):
         pending = (await client.get("/approvals", params={"creator_id": "ajay_shenoy"})).json()
         assert pending["approvals"] == []  # only one redraft per event
         assert (await client.get("/messages")).json()["messages"] == []
+
+
+async def test_an_opt_out_queued_before_the_approval_stops_the_send(database_url):
+    async with running_service(database_url, run_worker=False) as client:
+        services = client.app.state.services
+        await create_creator(client, "ajay_shenoy")
+        await create_consumer(client, NEHA)
+
+        async def post(event: dict) -> str:
+            answer = await client.post(
+                "/events",
+                json={"creator_id": "ajay_shenoy", "consumer_id": NEHA["external_id"], **event},
+            )
+            return answer.json()["event_id"]
+
+        async def drain_queue() -> None:
+            await services.jobs.app.run_worker_async(
+                wait=False, install_signal_handlers=False, concurrency=1
+            )
+
+        first = await post(
+            {"type": "page_view", "occurred_at": "2026-11-02T05:30:00Z", "payload": {}}
+        )
+        await drain_queue()
+        approval_id = (await client.get(f"/events/{first}")).json()["decision"]["approval_id"]
+        # The lead says STOP; before that job runs, the creator clicks Approve.
+        await post(
+            {
+                "type": "inbound_message",
+                "occurred_at": "2026-11-02T05:40:00Z",
+                "payload": {"text": "STOP", "channel": "whatsapp"},
+            }
+        )
+        decided = await client.post(
+            f"/approvals/{approval_id}/decision", json={"decisions": [{"type": "approve"}]}
+        )
+        assert decided.status_code == 200
+        await drain_queue()
+        approval = (await client.get(f"/approvals/{approval_id}")).json()
+        assert (approval["status"], approval["status_reason"]) == ("withdrawn", "opted_out")
+        assert (await client.get("/messages")).json()["messages"] == []
