@@ -314,13 +314,20 @@ async def create_onboarding(
     creator_id: str,
     data_source: str,
     raw_data: dict[str, Any] | None,
+    timings: dict[str, int],
 ) -> Row:
     return await _one(
         conn,
         """
-        INSERT INTO onboardings (id, creator_id, data_source, raw_data) VALUES (%s, %s, %s, %s)
-        RETURNING *""",
-        (onboarding_id, creator_id, data_source, Jsonb(raw_data) if raw_data is not None else None),
+        INSERT INTO onboardings (id, creator_id, data_source, raw_data, timings)
+        VALUES (%s, %s, %s, %s, %s) RETURNING *""",
+        (
+            onboarding_id,
+            creator_id,
+            data_source,
+            Jsonb(raw_data) if raw_data is not None else None,
+            Jsonb(timings),
+        ),
     )
 
 

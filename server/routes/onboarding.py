@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -39,8 +40,10 @@ class SyncIn(BaseModel):
 
 async def _creator_data(
     services: Services, username: str, inline: dict[str, Any] | None
-) -> tuple[MarketplaceCreator, str]:
-    """The creator's data, inline or from the marketplace, or the 4xx/5xx that says why not."""
+) -> tuple[MarketplaceCreator, str, dict[str, int]]:
+    """The creator's data (inline or from the marketplace) and the fetch's timing, or the
+    4xx/5xx that says why not."""
+    timings: dict[str, int] = {}
     try:
         if inline is not None:
             creator, data_source = parse_creator(inline), "inline"
@@ -51,8 +54,10 @@ async def _creator_data(
                 "pass the creator's data as marketplace_data",
             )
         else:
+            started = time.perf_counter()
             creator = await services.creator_source.fetch(username)
             data_source = "marketplace"
+            timings["fetch_ms"] = round((time.perf_counter() - started) * 1000)
     except CreatorNotFound as exc:
         raise HTTPException(404, str(exc)) from None
     except CreatorDataInvalid as exc:
@@ -69,16 +74,16 @@ async def _creator_data(
         raise HTTPException(
             422, f"marketplace_data.user.username is {creator.user.username!r}, not {username!r}"
         )
-    return creator, data_source
+    return creator, data_source, timings
 
 
 async def _start(services: Services, username: str, inline: dict[str, Any] | None):
-    creator, data_source = await _creator_data(services, username, inline)
+    creator, data_source, timings = await _creator_data(services, username, inline)
     onboarding_id = uuid.uuid4().hex
     raw = creator.model_dump(mode="json")
     async with services.pool.connection() as conn, conn.transaction():
         await repository.ensure_creator(conn, username, creator.user.display_name, raw)
-        await repository.create_onboarding(conn, onboarding_id, username, data_source, raw)
+        await repository.create_onboarding(conn, onboarding_id, username, data_source, raw, timings)
         await services.jobs.enqueue_onboarding(conn, onboarding_id)
     return {
         "onboarding_id": onboarding_id,

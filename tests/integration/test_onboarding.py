@@ -218,7 +218,8 @@ async def test_marketplace_answers_become_clear_api_errors(database_url):
             ok = await client.post("/onboarding/", json={"username": "ajay_shenoy"})
             assert ok.status_code == 202 and ok.json()["data_source"] == "marketplace"
             assert marketplace.calls["ajay_shenoy"] == 2  # the 500 was retried
-            await wait_for_status(client, ok.json()["onboarding_id"], "awaiting_review")
+            run = await wait_for_status(client, ok.json()["onboarding_id"], "awaiting_review")
+            assert run["timings"]["fetch_ms"] >= 0 and run["data_source"] == "marketplace"
             missing = await client.post("/onboarding/", json={"username": "nobody"})
             assert missing.status_code == 404 and "nobody" in missing.text
             bad = await client.post("/onboarding/", json={"username": "broken"})
