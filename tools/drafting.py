@@ -69,29 +69,32 @@ def fenced_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
 
 
+# What a prompt shows of each service: facts only, prices already formatted.
+SERVICE_PROMPT_FIELDS = (
+    "id",
+    "title",
+    "type",
+    "description",
+    "price_text",
+    "booking_url",
+    "active",
+    "status",
+    "schedule",
+    "seats_left",
+    "duration_minutes",
+)
+
+
+def services_for_prompt(services: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{key: s.get(key) for key in SERVICE_PROMPT_FIELDS} for s in services]
+
+
 def _profile_for_prompt(profile: dict[str, Any]) -> dict[str, Any]:
     keep = ("display_name", "expertise", "languages", "profile_url", "ratings", *WRITING_FIELDS)
-    facts = {key: profile.get(key) for key in keep}
-    facts["services"] = [
-        {
-            k: s.get(k)
-            for k in (
-                "id",
-                "title",
-                "type",
-                "description",
-                "price_text",
-                "booking_url",
-                "active",
-                "status",
-                "schedule",
-                "seats_left",
-                "duration_minutes",
-            )
-        }
-        for s in profile.get("services", [])
-    ]
-    return facts
+    return {
+        **{key: profile.get(key) for key in keep},
+        "services": services_for_prompt(profile.get("services", [])),
+    }
 
 
 class LLMDrafter:

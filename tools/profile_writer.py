@@ -13,7 +13,7 @@ from domain.marketplace import MarketplaceCreator
 from domain.profile import build_facts
 from domain.profile_writing import ProfileWriting, deterministic_writing
 from prompts import load_prompt
-from tools.drafting import fenced_json
+from tools.drafting import fenced_json, services_for_prompt
 
 log = logging.getLogger(__name__)
 
@@ -49,27 +49,7 @@ def creator_data_for_prompt(data: MarketplaceCreator) -> dict[str, Any]:
         "expertise": user.expertise,
         "languages": user.languages,
         "profile_url": user.profile_url,
-        "services": [
-            {
-                **{
-                    k: s[k]
-                    for k in (
-                        "id",
-                        "title",
-                        "type",
-                        "description",
-                        "price_text",
-                        "booking_url",
-                        "active",
-                        "status",
-                        "schedule",
-                        "seats_left",
-                        "duration_minutes",
-                    )
-                }
-            }
-            for s in facts["services"]
-        ],
+        "services": services_for_prompt(facts["services"]),
         "ratings": facts["ratings"],
         "testimonials": [t.model_dump() for t in data.testimonials],
         "stats": data.stats,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,15 +16,10 @@ import psycopg
 import pytest
 
 from tests.conftest import NEHA, load_creator
+from tests.e2e.processes import free_port, wait_until_answering
 from tests.standins.twilio_server import TwilioStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -39,16 +33,7 @@ def service(module: str, env: dict[str, str], port: int | None = None):
     proc = subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=full_env)
     try:
         if port:
-            deadline = time.monotonic() + 60
-            while True:
-                assert proc.poll() is None, f"{module} exited with {proc.returncode}"
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/health/ready").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, f"{module} did not start"
-                time.sleep(0.2)
+            wait_until_answering(proc, f"http://127.0.0.1:{port}/health/ready")
         yield proc
     finally:
         if proc.poll() is None:

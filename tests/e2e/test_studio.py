@@ -7,17 +7,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from langgraph_sdk import get_client
 
 from domain.marketplace import MarketplaceCreator
 from domain.profile_writing import build_profile
 from tests.conftest import load_creator
-from tests.e2e.test_restart import free_port
+from tests.e2e.processes import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).parent / "langgraph"
@@ -42,21 +40,10 @@ def studio_url():
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
     try:
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"langgraph dev exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/ok").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "langgraph dev did not start in 120 s"
-            time.sleep(0.5)
+        wait_until_answering(proc, f"{url}/ok", within=120)
         yield url
     finally:
         proc.send_signal(signal.SIGINT)

@@ -6,12 +6,11 @@ import os
 import re
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.e2e.test_restart import free_port
+from tests.e2e.processes import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,16 +35,7 @@ def test_the_readme_walkthrough_works_against_make_run(tmp_path):
     service = subprocess.Popen(["make", "-s", "run"], cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert service.poll() is None, "make run exited"
-            try:
-                if httpx.get(f"{base}/health/ready").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "make run did not become ready"
-            time.sleep(0.3)
+        wait_until_answering(service, f"{base}/health/ready")
         walk = subprocess.run(
             ["bash", "-euo", "pipefail", "-c", walkthrough_script()],
             cwd=ROOT,

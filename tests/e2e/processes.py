@@ -1,0 +1,29 @@
+"""Starting the service as a user would, for end-to-end tests."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_answering(proc: subprocess.Popen, url: str, within: float = 90.0) -> None:
+    """Wait until `url` answers 200, failing early if the process exits."""
+    deadline = time.monotonic() + within
+    while True:
+        assert proc.poll() is None, f"{proc.args} exited with {proc.returncode}"
+        try:
+            if httpx.get(url).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, f"{url} did not answer within {within}s"
+        time.sleep(0.3)
