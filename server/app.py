@@ -40,11 +40,13 @@ def startup_banner(services: Services) -> str:
         for channel, name in services.transports.items()
     )
     base = f"http://{s.host}:{s.port}"
+    marketplace = s.creator_api_base_url or "none (onboard with inline marketplace_data)"
     return (
         f"Creator Agents API on {base}  (docs: {base}/docs)\n"
         f"  database:   {services.database}\n"
         f"  model:      {model}\n"
         f"  transports: {transports}\n"
+        f"  marketplace: {marketplace}\n"
         f"  worker:     {'in this process' if s.run_worker else 'separate (RUN_WORKER=false)'}"
     )
 

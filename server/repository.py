@@ -207,15 +207,16 @@ APPROVAL_VIEW = """
 
 
 async def list_approvals(
-    conn: AsyncConnection, creator_id: str, status: str | None, limit: int
+    conn: AsyncConnection, creator_id: str, status: str | None, kind: str | None, limit: int
 ) -> list[Row]:
     return await _all(
         conn,
         APPROVAL_VIEW
         + """
         WHERE a.creator_id = %s AND (%s::text IS NULL OR a.status = %s)
+          AND (%s::text IS NULL OR a.kind = %s)
         ORDER BY a.created_at LIMIT %s""",
-        (creator_id, status, status, limit),
+        (creator_id, status, status, kind, kind, limit),
     )
 
 

@@ -64,6 +64,16 @@ class Settings(BaseSettings):
                 "WhatsApp needs all of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
                 "TWILIO_WHATSAPP_FROM (or none of them to use the outbox)"
             )
+        for name in (
+            "creator_api_base_url",
+            "openai_base_url",
+            "twilio_api_base_url",
+            "ses_endpoint_url",
+            "public_base_url",
+        ):
+            value = getattr(self, name)
+            if value and not value.startswith(("http://", "https://")):
+                raise ValueError(f"{name.upper()} must be an http(s) URL, got {value!r}")
         if self.twilio_whatsapp_from and not self.twilio_whatsapp_from.startswith("whatsapp:+"):
             raise ValueError("TWILIO_WHATSAPP_FROM must look like whatsapp:+14155238886")
         return self

@@ -63,13 +63,14 @@ async def list_approvals(
     services: ServicesDep,
     creator_id: str = Query(description="Whose drafts"),
     status: Literal["pending", "approved", "edited", "rejected", "withdrawn"] | None = "pending",
+    kind: Literal["message", "profile"] | None = None,
     limit: int = Query(100, ge=1, le=500),
 ) -> dict[str, Any]:
     """Drafts waiting for the creator (by default), oldest first, with the lead's context.
 
     `kind` is `message` for a sales draft and `profile` for a sales profile to review."""
     async with services.pool.connection() as conn:
-        rows = await repository.list_approvals(conn, creator_id, status, limit)
+        rows = await repository.list_approvals(conn, creator_id, status, kind, limit)
     return {"approvals": rows}
 
 
