@@ -16,6 +16,7 @@ from domain.reasons import REASON_TEXT
 from domain.template_draft import template_draft
 from graphs.state import Channel, ConsumerFacts, Decision, Draft
 from prompts import load_prompt
+from tools.llm import ModelFailed, ask_structured
 
 log = logging.getLogger(__name__)
 
@@ -134,14 +135,10 @@ class LLMDrafter:
         # Prompt files are read on every draft (edits apply at once), off the event loop.
         text, prompt_hash = await asyncio.to_thread(self._render, request)
         try:
-            # The client has its own timeout and retries; this caps the whole call.
-            output = await asyncio.wait_for(self._model.ainvoke(text), self._timeout_s)
-            if not isinstance(output, DraftOutput):
-                raise ValueError(f"model returned {type(output).__name__}, not a draft")
-        except Exception as exc:  # any model failure: the template drafter takes over
-            reason = f"{type(exc).__name__}: {str(exc)[:200]}"
-            log.warning("model draft failed, using the template drafter (%s)", reason)
-            return await self._fallback.draft(request, fallback_reason=reason)
+            output = await ask_structured(self._model, text, DraftOutput, self._timeout_s)
+        except ModelFailed as failed:  # the template drafter takes over
+            log.warning("model draft failed, using the template drafter (%s)", failed)
+            return await self._fallback.draft(request, fallback_reason=str(failed))
         return {
             "channel": request.channel,
             "subject": output.subject if request.channel == "email" else None,

@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any, TypeVar
+
+from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 
 from server.settings import Settings
+
+T = TypeVar("T")
+
+
+class ModelFailed(Exception):
+    """The model errored, timed out or answered in the wrong shape; `str()` says which."""
+
+
+async def ask_structured(model: Runnable, prompt: str, schema: type[T], timeout_s: float) -> T:
+    """One structured-output call, capped at `timeout_s` (the client retries inside it)."""
+    try:
+        answer: Any = await asyncio.wait_for(model.ainvoke(prompt), timeout_s)
+    except Exception as exc:
+        raise ModelFailed(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
+    if not isinstance(answer, schema):
+        raise ModelFailed(f"model returned {type(answer).__name__}, not {schema.__name__}")
+    return answer
 
 
 def build_chat_model(settings: Settings) -> ChatOpenAI | None:

@@ -14,6 +14,7 @@ from domain.profile import build_facts
 from domain.profile_writing import ProfileWriting, deterministic_writing
 from prompts import load_prompt
 from tools.drafting import fenced_json, services_for_prompt
+from tools.llm import ModelFailed, ask_structured
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +76,10 @@ class LLMProfileWriter:
             creator_data=fenced_json(creator_data_for_prompt(data)),
         )
         try:
-            answer = await asyncio.wait_for(self._model.ainvoke(text), self._timeout_s)
-            if not isinstance(answer, ProfileWriting):
-                raise ValueError(f"model returned {type(answer).__name__}, not a profile")
-        except Exception as exc:  # any model failure: the deterministic builder takes over
-            reason = f"{type(exc).__name__}: {str(exc)[:200]}"
-            log.warning("model profile failed, using the deterministic builder (%s)", reason)
-            return await self._fallback.write(data, reason=reason)
+            answer = await ask_structured(self._model, text, ProfileWriting, self._timeout_s)
+        except ModelFailed as failed:  # the deterministic builder takes over
+            log.warning("model profile failed, using the deterministic builder (%s)", failed)
+            return await self._fallback.write(data, reason=str(failed))
         writing = answer.model_dump()
         return WrittenProfile(
             writing,
