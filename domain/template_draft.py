@@ -12,8 +12,10 @@ from domain.offer import active_services, find_service
 from graphs.state import Channel, Decision, Draft
 
 
-def _first_name(name: str | None) -> str:
-    return (name or "").split()[0] if (name or "").split() else "there"
+def first_name(name: str | None) -> str:
+    """How a message greets the lead: their first name, or 'there'."""
+    words = (name or "").split()
+    return words[0] if words else "there"
 
 
 def _pick_service(
@@ -62,7 +64,7 @@ def template_draft(
     if offered is not None:
         lead_in = "You might like this instead: " if asked is not None else ""
         lines.append(lead_in + _offer_sentence(offered) + ".")
-    greeting = f"Hi {_first_name(consumer_name)},"
+    greeting = f"Hi {first_name(consumer_name)},"
     if channel == "email":
         subject = (
             f"{offered['title']} with {creator}" if offered else f"A note from {creator}'s team"

@@ -6,7 +6,6 @@ points are safe to run again after a crash: they look at the thread's checkpoint
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from langgraph.graph.state import CompiledStateGraph
@@ -17,14 +16,8 @@ from graphs.context import SalesContext
 from graphs.state import ConsumerFacts, EventFacts
 from server import repository
 
-log = logging.getLogger(__name__)
-
 # Postgres durability of each step: a crash mid-run resumes from the last finished node.
 DURABILITY = "sync"
-
-
-class UnknownThread(Exception):
-    pass
 
 
 def consumer_facts(row: dict[str, Any]) -> ConsumerFacts:
@@ -94,24 +87,27 @@ class SalesRunner:
         context = await self._context(event["creator_id"])
 
         snapshot = await self._graph.aget_state(config)
-        ran_before = (snapshot.values.get("event") or {}).get("id") == event_id
-        if not ran_before:
-            graph_input: Any = {"event": event_facts(event), "consumer": consumer_facts(consumer)}
+        values = snapshot.values
+        if (values.get("event") or {}).get("id") != event_id:
+            graph_input = {"event": event_facts(event), "consumer": consumer_facts(consumer)}
+            values = await self._run(graph_input, config, context)
         elif snapshot.next and not snapshot.interrupts:
-            graph_input = None  # an earlier attempt stopped mid-run: continue from its checkpoint
-        else:
-            graph_input = False  # it finished (or reached the approval wait): only record it
-        if graph_input is not False:
-            await self._graph.ainvoke(graph_input, config, context=context, durability=DURABILITY)
-        await self._record(event, config)
-
-    async def _record(self, event: dict[str, Any], config: dict[str, Any]) -> None:
-        values = (await self._graph.aget_state(config)).values
+            # An earlier attempt stopped mid-run: continue from its checkpoint.
+            values = await self._run(None, config, context)
+        # else it already finished (or reached the approval wait): only record it.
         async with self._pool.connection() as conn, conn.transaction():
-            await repository.finish_event(conn, event["id"], "processed", outcome_of(values))
+            await repository.finish_event(conn, event_id, "processed", outcome_of(values))
             await repository.save_consumer_context(
                 conn, event["creator_id"], event["consumer_id"], values.get("context") or {}
             )
+
+    async def _run(
+        self, graph_input: Any, config: dict[str, Any], context: SalesContext
+    ) -> dict[str, Any]:
+        """One graph run; returns the thread's state values at its end."""
+        return await self._graph.ainvoke(
+            graph_input, config, context=context, durability=DURABILITY
+        )
 
     async def resume_approval(self, approval_id: str) -> None:
         async with self._pool.connection() as conn:
@@ -132,10 +128,11 @@ class SalesRunner:
             command = Command(
                 resume=approval["decision"], update={"consumer": consumer_facts(consumer)}
             )
-            await self._graph.ainvoke(command, config, context=context, durability=DURABILITY)
+            values = await self._run(command, config, context)
         elif snapshot.next:
-            await self._graph.ainvoke(None, config, context=context, durability=DURABILITY)
-        values = (await self._graph.aget_state(config)).values
+            values = await self._run(None, config, context)
+        else:
+            return
         async with self._pool.connection() as conn:
             await repository.save_consumer_context(
                 conn, approval["creator_id"], approval["consumer_id"], values.get("context") or {}

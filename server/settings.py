@@ -16,7 +16,6 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
-    public_base_url: str | None = None
 
     # Database: with DATABASE_URL unset an embedded Postgres runs in DATA_DIR.
     database_url: str | None = None
@@ -69,7 +68,6 @@ class Settings(BaseSettings):
             "openai_base_url",
             "twilio_api_base_url",
             "ses_endpoint_url",
-            "public_base_url",
         ):
             value = getattr(self, name)
             if value and not value.startswith(("http://", "https://")):

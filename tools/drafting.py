@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from domain.profile_writing import WRITING_FIELDS
 from domain.reasons import REASON_TEXT
-from domain.template_draft import template_draft
+from domain.template_draft import first_name, template_draft
 from graphs.state import Channel, ConsumerFacts, Decision, Draft
 from prompts import load_prompt
 from tools.llm import ModelFailed, ask_structured
@@ -116,7 +116,7 @@ class LLMDrafter:
             else ""
         )
         lead = {
-            "first_name": (request.consumer.get("name") or "").split(" ")[0],
+            "first_name": first_name(request.consumer.get("name")),
             "interested_in_service_id": request.decision.get("service_id"),
             "their_message": request.inbound_text,
         }

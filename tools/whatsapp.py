@@ -30,12 +30,10 @@ class TwilioWhatsApp:
         client: Client,
         from_number: str,
         template_sid: str | None = None,
-        status_callback_url: str | None = None,
     ):
         self._client = client
         self._from = from_number
         self._template_sid = template_sid
-        self._status_callback_url = status_callback_url
 
     @classmethod
     def from_credentials(
@@ -46,17 +44,14 @@ class TwilioWhatsApp:
         *,
         template_sid: str | None = None,
         api_base_url: str | None = None,
-        status_callback_url: str | None = None,
     ) -> TwilioWhatsApp:
         client = Client(account_sid, auth_token)
         if api_base_url:
             client.api.base_url = api_base_url.rstrip("/")
-        return cls(client, from_number, template_sid, status_callback_url)
+        return cls(client, from_number, template_sid)
 
     def _create_kwargs(self, message: OutgoingMessage) -> dict:
         kwargs: dict = {"from_": self._from, "to": f"whatsapp:{message.to}"}
-        if self._status_callback_url:
-            kwargs["status_callback"] = self._status_callback_url
         # Outside the 24 h window only an approved template is delivered (error 63016).
         if self._template_sid and not window_is_open(message.last_inbound_at, datetime.now(UTC)):
             kwargs["content_sid"] = self._template_sid

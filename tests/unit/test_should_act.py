@@ -21,6 +21,21 @@ REACHABLE = {
 }
 
 
+# A draft for service 101 waiting for approval (the PendingApproval shape).
+WAITING = {
+    "id": "a",
+    "event_id": "e0",
+    "channel": "whatsapp",
+    "decision": {
+        "act": True,
+        "reason": "service_interest",
+        "channel": "whatsapp",
+        "service_id": 101,
+    },
+    "draft": {"service_ids": [101], "body": "hi"},
+}
+
+
 def state(
     event_type="page_view",
     payload=None,
@@ -120,25 +135,13 @@ def test_a_creator_without_open_services_has_nothing_to_offer():
 
 
 def test_a_waiting_draft_blocks_a_second_one():
-    approval = {
-        "id": "a",
-        "event_id": "e0",
-        "channel": "whatsapp",
-        "reason": "new_lead",
-        "draft": {"service_ids": [101], "body": "hi"},
-    }
+    approval = WAITING
     decision = decide(state("service_click", {"service_id": 103}, approval=approval), AJAY)
     assert (decision["act"], decision["reason"]) == (False, "pending_approval")
 
 
 def test_booking_the_offered_service_withdraws_the_waiting_draft():
-    approval = {
-        "id": "a",
-        "event_id": "e0",
-        "channel": "whatsapp",
-        "reason": "new_lead",
-        "draft": {"service_ids": [101], "body": "hi"},
-    }
+    approval = WAITING
     decision = decide(state("booking_created", {"service_id": 101}, approval=approval), AJAY)
     assert (decision["reason"], decision["withdraw_pending"]) == ("already_enrolled", True)
     other = decide(state("booking_created", {"service_id": 104}, approval=approval), AJAY)
