@@ -32,6 +32,9 @@ def request_approval(state: SalesState) -> dict[str, Any]:
     if decision["type"] not in ALLOWED_DECISIONS:
         raise ValueError(f"decision {decision['type']!r} is not one of {ALLOWED_DECISIONS}")
     update: dict[str, Any] = {"review": decision, "redraft_requested": False}
+    if isinstance(answer, dict) and answer.get("consumer"):
+        # The lead's facts as of the decision (consent may have changed while it waited).
+        update["consumer"] = answer["consumer"]
     if decision["type"] == "reject":
         update["approval"] = None
         redrafts = state.get("creator_redrafts", 0)

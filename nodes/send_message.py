@@ -83,6 +83,9 @@ def make_send_node(
             record.status, record.error = "blocked", "no consent for this channel"
             return {**done, "send_result": _result(record)}
 
+        if not await store.start_send(record.id, record.claim_token or ""):
+            # Another attempt took this claim over (this one was presumed dead): leave it.
+            raise RuntimeError(f"message {record.id} was claimed by another attempt")
         message = OutgoingMessage(
             message_id=record.id,
             to=to or "",

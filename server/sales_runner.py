@@ -91,7 +91,7 @@ class SalesRunner:
         if (values.get("event") or {}).get("id") != event_id:
             graph_input = {"event": event_facts(event), "consumer": consumer_facts(consumer)}
             values = await self._run(graph_input, config, context)
-        elif snapshot.next and not snapshot.interrupts:
+        elif snapshot.tasks and not snapshot.interrupts:
             # An earlier attempt stopped mid-run: continue from its checkpoint.
             values = await self._run(None, config, context)
         # else it already finished (or reached the approval wait): only record it.
@@ -124,12 +124,13 @@ class SalesRunner:
             return  # already resumed and finished, or withdrawn
         context = await self._context(approval["creator_id"])
         if snapshot.interrupts:
-            # Fresh consumer facts: consent may have changed while the draft waited.
-            command = Command(
-                resume=approval["decision"], update={"consumer": consumer_facts(consumer)}
-            )
-            values = await self._run(command, config, context)
-        elif snapshot.next:
+            # Fresh consumer facts ride in the resume value, not in `Command(update=...)`:
+            # LangGraph keeps one resume value per interrupt (a retry replaces it), while an
+            # update saved by a failed attempt would be applied again next to the retry's.
+            resume = {**approval["decision"], "consumer": consumer_facts(consumer)}
+            values = await self._run(Command(resume=resume), config, context)
+        elif snapshot.tasks:
+            # An earlier attempt stopped after the creator's answer was read: finish its run.
             values = await self._run(None, config, context)
         else:
             return

@@ -8,7 +8,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from server import repository
-from tools.sales_store import MessageRecord, NewApproval, NewMessage, new_id
+from tools.sales_store import RECLAIMABLE, MessageRecord, NewApproval, NewMessage, new_id
 
 
 class PostgresSalesStore:
@@ -51,11 +51,13 @@ class PostgresSalesStore:
             # Insert, or take over a row whose last attempt is known not to have sent.
             cur = await conn.execute(
                 """INSERT INTO messages (id, idempotency_key, approval_id, thread_id, creator_id,
-                        consumer_id, channel, transport, to_address, subject, body, status)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'sending')
-                   ON CONFLICT (idempotency_key) DO UPDATE SET status = 'sending', error = NULL
-                       WHERE messages.status = 'retry'
-                   RETURNING id, status, transport, provider_message_id, error""",
+                        consumer_id, channel, transport, to_address, subject, body, status,
+                        claim_token)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'claimed', %s)
+                   ON CONFLICT (idempotency_key) DO UPDATE SET status = 'claimed', error = NULL,
+                       claim_token = excluded.claim_token
+                       WHERE messages.status = ANY(%s)
+                   RETURNING id, status, transport, provider_message_id, error, claim_token""",
                 (
                     new_id(),
                     message.idempotency_key,
@@ -68,17 +70,28 @@ class PostgresSalesStore:
                     message.to_address,
                     message.subject,
                     message.body,
+                    new_id(),
+                    list(RECLAIMABLE),
                 ),
             )
             row = await cur.fetchone()
             if row is not None:
                 return MessageRecord(**row), True
             cur = await conn.execute(
-                """SELECT id, status, transport, provider_message_id, error FROM messages
-                   WHERE idempotency_key = %s""",
+                """SELECT id, status, transport, provider_message_id, error, claim_token
+                   FROM messages WHERE idempotency_key = %s""",
                 (message.idempotency_key,),
             )
             return MessageRecord(**(await cur.fetchone())), False
+
+    async def start_send(self, message_id: str, claim_token: str) -> bool:
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                """UPDATE messages SET status = 'sending'
+                   WHERE id = %s AND status = 'claimed' AND claim_token = %s""",
+                (message_id, claim_token),
+            )
+            return cur.rowcount == 1
 
     async def finish_send(
         self,

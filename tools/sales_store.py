@@ -40,10 +40,12 @@ class NewMessage:
 @dataclass
 class MessageRecord:
     id: str
-    status: str  # sending | sent | recorded | failed | retry | unconfirmed | blocked
+    # claimed | sending | sent | recorded | failed | retry | unconfirmed | blocked
+    status: str
     transport: str
     provider_message_id: str | None = None
     error: str | None = None
+    claim_token: str | None = None
 
 
 class SalesStore(Protocol):
@@ -52,11 +54,16 @@ class SalesStore(Protocol):
     async def withdraw_approval(self, approval_id: str, reason: str) -> bool: ...
 
     async def claim_send(self, message: NewMessage) -> tuple[MessageRecord, bool]:
-        """Create the outbox row for this key, or return the existing one.
+        """Create the outbox row for this key ('claimed'), or return the existing one.
 
         The bool is True when the caller now owns the send: a new row, or one whose
-        earlier attempt failed in a way that is known to be safe to retry.
+        earlier attempt is known not to have reached the provider ('retry', 'claimed').
         """
+        ...
+
+    async def start_send(self, message_id: str, claim_token: str) -> bool:
+        """'claimed' -> 'sending' right before the provider call; False if another
+        attempt took the claim over meanwhile (then this one must not call the provider)."""
         ...
 
     async def finish_send(
@@ -70,6 +77,11 @@ class SalesStore(Protocol):
     async def audit(
         self, thread_id: str, actor: str, action: str, details: dict[str, Any]
     ) -> None: ...
+
+
+# Outbox rows whose last attempt certainly did not reach the provider: a new attempt may
+# take them over. 'sending' is not one of them: that attempt may have sent.
+RECLAIMABLE = ("claimed", "retry")
 
 
 def new_id() -> str:
@@ -95,13 +107,27 @@ class InMemorySalesStore:
 
     async def claim_send(self, message: NewMessage) -> tuple[MessageRecord, bool]:
         row = self.messages.get(message.idempotency_key)
-        if row is not None and row["status"] != "retry":
+        if row is not None and row["status"] not in RECLAIMABLE:
             return MessageRecord(**{k: row[k] for k in MessageRecord.__dataclass_fields__}), False
         if row is None:
             row = {**message.__dict__, "id": new_id(), "provider_message_id": None, "error": None}
             self.messages[message.idempotency_key] = row
-        row["status"] = "sending"
-        return MessageRecord(id=row["id"], status="sending", transport=row["transport"]), True
+        row.update(status="claimed", claim_token=new_id(), error=None)
+        record = MessageRecord(
+            id=row["id"],
+            status="claimed",
+            transport=row["transport"],
+            claim_token=row["claim_token"],
+        )
+        return record, True
+
+    async def start_send(self, message_id: str, claim_token: str) -> bool:
+        for row in self.messages.values():
+            if row["id"] == message_id and row["status"] == "claimed":
+                if row["claim_token"] == claim_token:
+                    row["status"] = "sending"
+                    return True
+        return False
 
     async def finish_send(
         self,

@@ -1,0 +1,183 @@
+"""A resume interrupted at any step and then retried sends exactly one message, and the
+thread stays readable.
+
+The failure is injected at every database call the resumed run makes (checkpoint writes
+and the sales store's writes), one lead per step, on real Postgres; the retry then runs
+with nothing failing, as the job queue's next attempt would.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import psycopg
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+
+import nodes.request_approval as request_approval_node
+from domain.review import ReviewResponse
+from graphs.sales import SalesAdapters, build_sales_graph
+from server.sales_runner import SalesRunner
+from server.sales_store import PostgresSalesStore
+from tests.conftest import create_consumer, create_creator, running_service
+from tools.channels import OutgoingMessage, SendReceipt
+from tools.drafting import TemplateDrafter
+
+
+class InjectedFailure(Exception):
+    pass
+
+
+class FaultPlan:
+    """Counts the calls a run makes and fails the `fail_at`-th one (1-based)."""
+
+    def __init__(self) -> None:
+        self.fail_at: int | None = None
+        self.calls: list[str] = []
+        self.failed: str | None = None
+
+    def step(self, name: str) -> None:
+        self.calls.append(name)
+        if self.fail_at is not None and len(self.calls) == self.fail_at:
+            self.failed = name
+            raise InjectedFailure(f"injected failure at call {self.fail_at} ({name})")
+
+
+class FlakySaver(AsyncPostgresSaver):
+    plan: FaultPlan
+
+    async def aput(self, *args: Any, **kwargs: Any):
+        self.plan.step("checkpoint")
+        return await super().aput(*args, **kwargs)
+
+    async def aput_writes(self, *args: Any, **kwargs: Any):
+        self.plan.step("checkpoint_writes")
+        return await super().aput_writes(*args, **kwargs)
+
+
+class FlakyStore:
+    def __init__(self, inner: PostgresSalesStore, plan: FaultPlan):
+        self._inner, self._plan = inner, plan
+
+    def __getattr__(self, name: str):
+        method = getattr(self._inner, name)
+
+        async def call(*args: Any, **kwargs: Any):
+            self._plan.step(f"before {name}")
+            result = await method(*args, **kwargs)
+            self._plan.step(f"after {name}")
+            return result
+
+        return call
+
+
+class CountingTransport:
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.sent: list[OutgoingMessage] = []
+
+    async def send(self, message: OutgoingMessage) -> SendReceipt:
+        self.sent.append(message)
+        return SendReceipt(status="sent", provider_message_id=f"P{len(self.sent)}")
+
+
+def flaky_runner(services, plan: FaultPlan, transport: CountingTransport) -> SalesRunner:
+    saver = FlakySaver(services.pool)
+    saver.plan = plan
+    adapters = SalesAdapters(
+        drafter=TemplateDrafter(),
+        whatsapp=transport,
+        email=transport,
+        store=FlakyStore(PostgresSalesStore(services.pool), plan),
+    )
+    return SalesRunner(services.pool, build_sales_graph(adapters).compile(checkpointer=saver))
+
+
+async def pending_draft(client, runner: SalesRunner, lead: str) -> str:
+    await create_consumer(
+        client,
+        {
+            "external_id": lead,
+            "name": "Neha",
+            "whatsapp": "+919876543210",
+            "consent": {"whatsapp": True},
+        },
+    )
+    posted = await client.post(
+        "/events",
+        json={
+            "creator_id": "ajay_shenoy",
+            "consumer_id": lead,
+            "type": "service_click",
+            "occurred_at": "2026-11-08T06:00:00Z",
+            "payload": {"service_id": 101},
+        },
+    )
+    event_id = posted.json()["event_id"]
+    await runner.process_event(event_id)  # no worker runs here: the test drives each step
+    decision = (await client.get(f"/events/{event_id}")).json()["decision"]
+    assert decision["approval_id"], decision
+    return decision["approval_id"]
+
+
+class FlakyReviewResponse(ReviewResponse):
+    """Reading the creator's answer inside `request_approval` is one more step that can fail."""
+
+    plan: ClassVar[FaultPlan | None] = None
+
+    @classmethod
+    def model_validate(cls, *args: Any, **kwargs: Any):
+        if cls.plan is not None:
+            cls.plan.step("inside request_approval")
+        return super().model_validate(*args, **kwargs)
+
+
+async def test_a_resume_failing_at_any_step_sends_once_when_retried(database_url, monkeypatch):
+    monkeypatch.setattr(request_approval_node, "ReviewResponse", FlakyReviewResponse)
+    async with running_service(database_url, run_worker=False) as client:
+        await create_creator(client, "ajay_shenoy")
+        services = client.app.state.services
+        step = 0
+        while True:
+            step += 1
+            plan, transport = FaultPlan(), CountingTransport()
+            runner = flaky_runner(services, plan, transport)
+            FlakyReviewResponse.plan = plan
+            lead = f"lead-{step}"
+            approval_id = await pending_draft(client, runner, lead)
+            answer = await client.post(
+                f"/approvals/{approval_id}/decision", json={"decisions": [{"type": "approve"}]}
+            )
+            assert answer.status_code == 200, answer.text
+
+            plan.calls.clear()
+            plan.fail_at = step
+            failed = True
+            try:
+                await runner.resume_approval(approval_id)
+                failed = False
+            except InjectedFailure:
+                pass
+            failed_at = plan.failed
+            plan.fail_at = None
+            await runner.resume_approval(approval_id)  # the job queue's retry
+            await runner.resume_approval(approval_id)  # and a stray extra run changes nothing
+
+            thread = await client.get(f"/threads/ajay_shenoy/{lead}")
+            assert thread.status_code == 200, (failed_at, thread.text)
+            assert not thread.json()["awaiting_approval"]
+            async with await psycopg.AsyncConnection.connect(database_url) as conn:
+                cur = await conn.execute(
+                    "SELECT status FROM messages WHERE approval_id = %s", (approval_id,)
+                )
+                statuses = [row[0] for row in await cur.fetchall()]
+            assert len(statuses) == 1, (failed_at, statuses)
+            if failed_at in ("after start_send", "before finish_send"):
+                # The row says the provider call had begun and its outcome was not written:
+                # it may have sent, so it is flagged for a human, never tried a second time.
+                assert statuses == ["unconfirmed"] and len(transport.sent) <= 1, failed_at
+            else:
+                assert statuses == ["sent"] and len(transport.sent) == 1, (failed_at, statuses)
+            if not failed:
+                break  # the run got past every step: each one has been failed once
+        assert step > 5
