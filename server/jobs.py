@@ -14,6 +14,7 @@ import procrastinate
 from procrastinate import JobContext, RetryStrategy
 from psycopg import AsyncConnection
 
+from domain.threads import onboarding_thread_id
 from server import repository
 from server.onboarding_runner import OnboardingRunner
 from server.sales_runner import SalesRunner
@@ -98,7 +99,7 @@ class JobQueue:
 
     async def enqueue_onboarding(self, conn: AsyncConnection, onboarding_id: str) -> int:
         return await self._defer(
-            "run_onboarding", conn, f"onboarding:{onboarding_id}", onboarding_id=onboarding_id
+            "run_onboarding", conn, onboarding_thread_id(onboarding_id), onboarding_id=onboarding_id
         )
 
     async def run_worker(self, concurrency: int, stalled_after_s: float) -> None:

@@ -8,6 +8,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from psycopg_pool import AsyncConnectionPool
 
+from domain.threads import onboarding_thread_id
 from server import repository
 from tools.onboarding_store import OnboardingStore
 
@@ -15,7 +16,7 @@ DURABILITY = "sync"
 
 
 def onboarding_thread(onboarding_id: str) -> dict[str, Any]:
-    return {"configurable": {"thread_id": f"onboarding:{onboarding_id}"}}
+    return {"configurable": {"thread_id": onboarding_thread_id(onboarding_id)}}
 
 
 class OnboardingRunner:

@@ -8,6 +8,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from domain.threads import onboarding_thread_id
 from server import repository
 
 _JSON_COLUMNS = {"raw_data", "model_answer"}
@@ -60,11 +61,17 @@ class PostgresOnboardingStore:
             await conn.execute(
                 """INSERT INTO approvals (id, kind, thread_id, creator_id, draft, profile_version)
                    VALUES (%s, 'profile', %s, %s, %s, %s)""",
-                (approval_id, f"onboarding:{onboarding_id}", creator_id, Jsonb(profile), version),
+                (
+                    approval_id,
+                    onboarding_thread_id(onboarding_id),
+                    creator_id,
+                    Jsonb(profile),
+                    version,
+                ),
             )
             await repository.audit(
                 conn,
-                f"onboarding:{onboarding_id}",
+                onboarding_thread_id(onboarding_id),
                 "agent",
                 "profile_drafted",
                 {"version": version, "source": source},

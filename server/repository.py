@@ -7,6 +7,8 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
+from domain.threads import sales_thread_parts
+
 Row = dict[str, Any]
 
 
@@ -297,12 +299,12 @@ async def thread_audit(conn: AsyncConnection, thread_id: str, limit: int) -> lis
 async def audit(
     conn: AsyncConnection, thread_id: str | None, actor: str, action: str, details: dict[str, Any]
 ) -> None:
-    creator_id, _, consumer_id = (thread_id or "").partition(":")
+    creator_id, consumer_id = sales_thread_parts(thread_id or "") or (None, None)
     await conn.execute(
         """
         INSERT INTO audit_log (thread_id, creator_id, consumer_id, actor, action, details)
         VALUES (%s, %s, %s, %s, %s, %s)""",
-        (thread_id, creator_id or None, consumer_id or None, actor, action, Jsonb(details)),
+        (thread_id, creator_id, consumer_id, actor, action, Jsonb(details)),
     )
 
 

@@ -5,15 +5,12 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 
+from domain.threads import sales_thread_id
 from server import repository
 from server.deps import ServicesDep
 from server.schemas import EventIn
 
 router = APIRouter(tags=["events"])
-
-
-def thread_id_of(creator_id: str, consumer_id: str) -> str:
-    return f"{creator_id}:{consumer_id}"
 
 
 @router.post("/events", status_code=status.HTTP_202_ACCEPTED)
@@ -23,7 +20,7 @@ async def post_event(body: EventIn, services: ServicesDep) -> dict[str, Any]:
     Posting the same `event_id` again returns the same answer and runs nothing new.
     """
     event_id = body.event_id or uuid.uuid4().hex
-    thread_id = thread_id_of(body.creator_id, body.consumer_id)
+    thread_id = sales_thread_id(body.creator_id, body.consumer_id)
     request_hash = body.request_hash()
     async with services.pool.connection() as conn, conn.transaction():
         if await repository.get_creator(conn, body.creator_id) is None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.marketplace import MarketplaceCreator
+from domain.threads import onboarding_thread_id
 from server import repository
 from server.deps import ServicesDep
 from server.schemas import ID_PATTERN
@@ -156,7 +157,7 @@ async def get_onboarding(
         run = await repository.get_onboarding(conn, onboarding_id)
         if run is None:
             raise HTTPException(404, f"onboarding {onboarding_id!r} not found")
-        reviews = await repository.thread_approvals(conn, f"onboarding:{onboarding_id}", 10)
+        reviews = await repository.thread_approvals(conn, onboarding_thread_id(onboarding_id), 10)
     if not include_log:
         run.pop("raw_data")
         run.pop("model_answer")

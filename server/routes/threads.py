@@ -4,9 +4,9 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
 
+from domain.threads import sales_thread_id
 from server import repository
 from server.deps import ServicesDep
-from server.routes.events import thread_id_of
 
 router = APIRouter(tags=["threads"])
 
@@ -17,7 +17,7 @@ async def get_thread(
 ) -> dict[str, Any]:
     """One lead's story with one creator: context, events, drafts, messages, audit trail,
     and whether the agent is waiting for the creator right now."""
-    thread_id = thread_id_of(creator_id, consumer_id)
+    thread_id = sales_thread_id(creator_id, consumer_id)
     async with services.pool.connection() as conn:
         if await repository.get_creator(conn, creator_id) is None:
             raise HTTPException(404, f"creator {creator_id!r} not found")
