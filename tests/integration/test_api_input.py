@@ -28,7 +28,7 @@ async def test_a_repeated_event_id_is_accepted_once(client):
     again = await client.post("/events", json={**EVENT, "event_id": "evt-1"})
     assert first.status_code == again.status_code == 202
     assert again.json()["duplicate"] is True
-    assert first.json()["thread_id"] == again.json()["thread_id"] == "ajay_shenoy:c-1001"
+    assert first.json()["thread_id"] == again.json()["thread_id"] == "sales:ajay_shenoy:c-1001"
     import psycopg
 
     url = client.app.state.services.settings.database_url

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import psycopg
 
+from domain.threads import sales_thread_id
 from tests.conftest import create_consumer, create_creator, running_service, wait_for_event
 
 LEADS = [
@@ -63,5 +64,8 @@ async def test_concurrent_events_on_one_thread_keep_order_and_every_update(datab
              ORDER BY j.id""")
         rows = await cur.fetchall()
     for lead in LEADS:
-        processed = [r[2] for r in rows if r[1] == f"ajay_shenoy:{lead['external_id']}"]
+        processed = [
+            r[2] for r in rows if r[1] == sales_thread_id("ajay_shenoy", lead["external_id"])
+        ]
+        assert len(processed) == 15
         assert processed == sorted(processed), "a thread's jobs ran out of arrival order"
