@@ -9,6 +9,19 @@ def active_services(profile: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in profile.get("services", []) if s.get("active")]
 
 
+def offerable_to_lead(profile: dict[str, Any], bought: list[int]) -> dict[str, Any]:
+    """The profile as drafting and checks see it for one lead: services they already booked
+    are not open to them, so no draft offers them (and the check flags their price or link)."""
+    if not bought:
+        return profile
+    bought_ids = {str(service_id) for service_id in bought}
+    services = [
+        {**s, "active": False, "status": "booked_by_lead"} if str(s["id"]) in bought_ids else s
+        for s in profile.get("services", [])
+    ]
+    return {**profile, "services": services}
+
+
 def find_service(profile: dict[str, Any], service_id: Any) -> dict[str, Any] | None:
     for service in profile.get("services", []):
         if str(service["id"]) == str(service_id):

@@ -15,12 +15,12 @@ from graphs.context import SalesContext
 from graphs.state import SalesState
 from nodes.check_draft import check_draft, route_after_check_draft
 from nodes.draft_message import make_draft_message, write_template_draft
-from nodes.request_approval import request_approval, route_after_request_approval
+from nodes.request_approval import make_request_approval, route_after_request_approval
 from nodes.save_draft import make_save_draft
 from nodes.send_message import make_send_node
 from nodes.should_act import route_after_should_act, should_act
 from nodes.update_context import update_context
-from nodes.withdraw_draft import make_withdraw_draft
+from nodes.withdraw_draft import make_withdraw_draft, route_after_withdraw_draft
 from tools.channels import Transport
 from tools.drafting import Drafter
 from tools.outbox import OutboxTransport
@@ -44,7 +44,9 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
     builder.add_node("write_template_draft", write_template_draft)
     builder.add_node("check_draft", check_draft)
     builder.add_node("save_draft", make_save_draft(adapters.store))
-    builder.add_node("request_approval", request_approval)
+    builder.add_node(
+        "request_approval", make_request_approval(adapters.drafter.revises_with_feedback)
+    )
     builder.add_node("send_whatsapp", make_send_node("whatsapp", adapters.whatsapp, adapters.store))
     builder.add_node("send_email", make_send_node("email", adapters.email, adapters.store))
 
@@ -55,7 +57,9 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
         route_after_should_act,
         ["draft_message", "withdraw_draft", "request_approval", END],
     )
-    builder.add_edge("withdraw_draft", END)
+    builder.add_conditional_edges(
+        "withdraw_draft", route_after_withdraw_draft, ["draft_message", END]
+    )
     builder.add_edge("draft_message", "check_draft")
     builder.add_edge("write_template_draft", "check_draft")
     builder.add_conditional_edges(

@@ -94,6 +94,8 @@ class SalesState(TypedDict, total=False):
     approval: PendingApproval | None
     # Produced by this run.
     previous_page_view_at: str | None
+    previous_seen_at: str | None
+    rejected_body: str | None  # the text the creator rejected, which a redraft must not repeat
     decision: Decision
     draft: Draft | None
     draft_check: DraftCheck | None

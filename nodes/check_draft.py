@@ -7,13 +7,18 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from domain.draft_check import check_draft_text
-from graphs.context import SalesContext, context_of
+from graphs.context import SalesContext
 from graphs.state import SalesState
+from nodes.draft_message import profile_for_lead
 
 
 def check_draft(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
     draft = state["draft"] or {}
-    problems = check_draft_text(draft, context_of(runtime).profile, state["decision"]["channel"])
+    problems = check_draft_text(
+        draft, profile_for_lead(state, runtime), state["decision"]["channel"]
+    )
+    if state.get("rejected_body") and draft.get("body", "").strip() == state["rejected_body"]:
+        problems.append("the draft repeats the text the creator rejected")
     result: dict[str, Any] = {"draft_check": {"passed": not problems, "problems": problems}}
     if problems:
         # A redraft sees what was wrong with the last one.

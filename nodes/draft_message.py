@@ -7,15 +7,22 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from domain.offer import offerable_to_lead
 from graphs.context import SalesContext, context_of
 from graphs.state import SalesState
 from tools.drafting import Drafter, DraftRequest, TemplateDrafter
 
 
+def profile_for_lead(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
+    """The creator's profile without what this lead already booked."""
+    bought = (state.get("context") or {}).get("enrolled_service_ids") or []
+    return offerable_to_lead(context_of(runtime).profile, bought)
+
+
 def draft_request(state: SalesState, runtime: Runtime[SalesContext]) -> DraftRequest:
     payload = state["event"].get("payload") or {}
     return DraftRequest(
-        profile=context_of(runtime).profile,
+        profile=profile_for_lead(state, runtime),
         consumer=state["consumer"],
         decision=state["decision"],
         channel=state["decision"]["channel"],

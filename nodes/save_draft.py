@@ -35,18 +35,8 @@ def make_save_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, Any]
                 channel=draft["channel"],
                 draft=draft,
                 profile_version=context_of(runtime).profile_version,
+                reason=state["decision"].get("reason"),
             )
-        )
-        await store.audit(
-            thread_id,
-            "agent",
-            "draft_created",
-            {
-                "approval_id": approval_id,
-                "event_id": event_id,
-                "source": draft.get("source"),
-                "reason": state["decision"].get("reason"),
-            },
         )
         return {
             "approval": {

@@ -7,7 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from domain.offer import active_services
+from domain.offer import active_services, offerable_to_lead
 from graphs.context import SalesContext, context_of
 from graphs.state import Decision, SalesState
 from nodes.choose_channel import choose_channel
@@ -39,7 +39,7 @@ def decide(
     service_id = payload.get("service_id")
     service_id = int(service_id) if service_id is not None else None
     pending = state.get("approval")
-    enrolled = set(context.get("enrolled_service_ids") or [])
+    enrolled = context.get("enrolled_service_ids") or []
 
     def quiet(reason: str, withdraw: bool = False) -> Decision:
         return {
@@ -61,9 +61,11 @@ def decide(
             return quiet("already_enrolled", withdraw=True)
     if not agent_enabled or not is_triggered(event, triggers):
         return quiet("not_triggered")
-    if pending is not None:
+    # A lead's message is answered: a draft still waiting is stale once they wrote.
+    answering = event["type"] == "inbound_message"
+    if pending is not None and not answering:
         return quiet("pending_approval")
-    if not active_services(profile):
+    if not active_services(offerable_to_lead(profile, enrolled)):
         return quiet("nothing_to_offer")
     channel = choose_channel(state["consumer"], preferred=payload.get("channel"))
     if channel is None:
@@ -75,17 +77,18 @@ def decide(
             "reason": reason,
             "channel": channel,
             "service_id": service_id,
-            "withdraw_pending": False,
+            "withdraw_pending": pending is not None,
         }
 
-    if event["type"] == "inbound_message":
+    if answering:
         return act("inbound_reply")
     if service_id is not None and service_id in enrolled:
         return quiet("already_enrolled")
     if event["type"] == "service_click":
         return act("service_interest")
     if event["type"] == "page_view":
-        previous = state.get("previous_page_view_at")
+        # The last page view, or any earlier sign of the lead (a booking is one).
+        previous = state.get("previous_page_view_at") or state.get("previous_seen_at")
         if previous is None:
             return act("new_lead")
         since = datetime.fromisoformat(event["occurred_at"]) - datetime.fromisoformat(previous)
@@ -100,10 +103,10 @@ def should_act(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, A
 
 def route_after_should_act(state: SalesState) -> str:
     decision = state["decision"]
-    if decision["act"]:
-        return "draft_message"
     if decision.get("withdraw_pending"):
         return "withdraw_draft"
+    if decision["act"]:
+        return "draft_message"
     if state.get("approval"):
         return "request_approval"  # a draft waits: every other event keeps it waiting
     return "__end__"

@@ -67,14 +67,17 @@ def update_context(state: SalesState) -> dict[str, Any]:
     previous = state.get("context") or EMPTY_CONTEXT
     return {
         "context": apply_event(previous, state["event"]),
-        # `should_act` compares a page view with the one before it.
+        # `should_act` compares a page view with the one before it, and with any earlier
+        # sign of the lead (a booking, a click, a message).
         "previous_page_view_at": previous.get("last_page_view_at"),
+        "previous_seen_at": previous.get("last_seen_at"),
         # Reset what a single run produces.
         "decision": {},
         "draft": None,
         "draft_check": None,
         "draft_attempts": 0,
         "feedback": None,
+        "rejected_body": None,
         "review": None,
         "redraft_requested": False,
         "creator_redrafts": 0,

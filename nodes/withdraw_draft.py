@@ -1,4 +1,4 @@
-"""Take back the waiting draft: the lead opted out or booked what it offered."""
+"""Take back the waiting draft: the lead opted out, booked what it offered, or wrote in."""
 
 from __future__ import annotations
 
@@ -30,3 +30,8 @@ def make_withdraw_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, 
         return {"approval": None}
 
     return withdraw_draft
+
+
+def route_after_withdraw_draft(state: SalesState) -> str:
+    # A lead's message withdraws the stale draft and gets one that answers it.
+    return "draft_message" if state["decision"]["act"] else "__end__"

@@ -22,13 +22,19 @@ from tools.creator_source import CreatorDataInvalid, CreatorNotFound
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-RETRY = RetryStrategy(max_attempts=MAX_ATTEMPTS, wait=1, exponential_wait=2)
+# A job runs at most ATTEMPTS times. procrastinate's `max_attempts` counts the retries
+# after the first run, and `job.attempts` the runs before this one.
+ATTEMPTS = 5
+RETRY = RetryStrategy(max_attempts=ATTEMPTS - 1, wait=1, exponential_wait=2)
 NOT_RETRYABLE = (CreatorNotFound, CreatorDataInvalid)
 
 
+def _attempt(context: JobContext) -> int:
+    return context.job.attempts + 1
+
+
 def _last_attempt(context: JobContext) -> bool:
-    return context.job.attempts + 1 >= MAX_ATTEMPTS
+    return _attempt(context) >= ATTEMPTS
 
 
 class JobQueue:
@@ -55,9 +61,13 @@ class JobQueue:
                 await onboarding.run(onboarding_id)
             except NOT_RETRYABLE as exc:
                 await onboarding.fail(onboarding_id, str(exc))  # a retry cannot fix these
-            except Exception as exc:
+            except Exception:
+                log.exception("onboarding %s failed (attempt %s)", onboarding_id, _attempt(context))
                 if _last_attempt(context):
-                    await onboarding.fail(onboarding_id, f"{type(exc).__name__}: {exc}"[:500])
+                    await onboarding.fail(
+                        onboarding_id,
+                        f"onboarding failed {ATTEMPTS} times; the service log has the details",
+                    )
                 raise
 
         @self.app.task(name="resume_onboarding", retry=RETRY)
@@ -72,12 +82,14 @@ class JobQueue:
         }
 
     async def _note_event_failure(self, context: JobContext, event_id: str, exc: Exception) -> None:
-        error = f"{type(exc).__name__}: {exc}"[:500]
-        log.exception("event %s failed (attempt %s)", event_id, context.job.attempts + 1)
+        # The traceback is for the operator's log; the API client reads a plain summary.
+        log.exception("event %s failed (attempt %s of %s)", event_id, _attempt(context), ATTEMPTS)
         async with context.app.connector.pool.connection() as conn:
             if _last_attempt(context):
+                error = f"processing failed {ATTEMPTS} times; the service log has the details"
                 await repository.finish_event(conn, event_id, "failed", None, error)
             else:
+                error = f"processing failed on attempt {_attempt(context)} of {ATTEMPTS}; retrying"
                 await repository.note_event_error(conn, event_id, error)
 
     async def _defer(self, task: str, conn: AsyncConnection, lock: str, **kwargs: str) -> int:

@@ -227,15 +227,19 @@ async def get_approval(conn: AsyncConnection, approval_id: str) -> Row | None:
 
 
 async def decide_approval(
-    conn: AsyncConnection, approval_id: str, status: str, decision: dict[str, Any]
+    conn: AsyncConnection,
+    approval_id: str,
+    status: str,
+    decision: dict[str, Any],
+    status_reason: str | None = None,
 ) -> Row | None:
     """Compare-and-set: only a pending approval takes a decision. None if it was not pending."""
     return await _one(
         conn,
         """
-        UPDATE approvals SET status = %s, decision = %s, decided_at = now()
+        UPDATE approvals SET status = %s, decision = %s, status_reason = %s, decided_at = now()
          WHERE id = %s AND status = 'pending' RETURNING *""",
-        (status, Jsonb(decision), approval_id),
+        (status, Jsonb(decision), status_reason, approval_id),
     )
 
 

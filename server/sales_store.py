@@ -16,8 +16,8 @@ class PostgresSalesStore:
         self._pool = pool
 
     async def save_approval(self, approval: NewApproval) -> None:
-        async with self._pool.connection() as conn:
-            await conn.execute(
+        async with self._pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(
                 """INSERT INTO approvals (id, thread_id, creator_id, consumer_id, event_id, channel,
                                           draft, profile_version)
                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING""",
@@ -32,6 +32,10 @@ class PostgresSalesStore:
                     approval.profile_version,
                 ),
             )
+            if cur.rowcount == 1:
+                await repository.audit(
+                    conn, approval.thread_id, "agent", "draft_created", approval.audit_details()
+                )
 
     async def withdraw_approval(self, approval_id: str, reason: str) -> bool:
         async with self._pool.connection() as conn:

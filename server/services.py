@@ -65,6 +65,8 @@ class Services:
     jobs: JobQueue
     creator_source: CreatorSource | None
     transports: dict[str, str] = field(default_factory=dict)
+    # Whether a rejection's feedback gets a rewritten draft (it needs a model).
+    drafter_revises: bool = True
 
     async def close(self) -> None:
         await self.jobs.app.close_async()
@@ -86,8 +88,9 @@ async def open_services(settings: Settings) -> Services:
         saver.lock = asyncio.Semaphore(pool.max_size)  # type: ignore[assignment]
 
         whatsapp, email = build_transports(settings)
+        drafter = build_drafter(settings)
         adapters = SalesAdapters(
-            drafter=build_drafter(settings),
+            drafter=drafter,
             whatsapp=whatsapp,
             email=email,
             store=PostgresSalesStore(pool),
@@ -122,4 +125,5 @@ async def open_services(settings: Settings) -> Services:
         jobs=jobs,
         creator_source=creator_source,
         transports={"whatsapp": whatsapp.name, "email": email.name},
+        drafter_revises=drafter.revises_with_feedback,
     )

@@ -126,7 +126,8 @@ async def wait_for_message(client: httpx.AsyncClient, approval_id: str) -> dict[
             (
                 m
                 for m in messages
-                if m["approval_id"] == approval_id and m["status"] not in ("sending", "retry")
+                if m["approval_id"] == approval_id
+                and m["status"] not in ("claimed", "sending", "retry")
             ),
             None,
         )

@@ -37,11 +37,16 @@ class DraftRequest:
 
 
 class Drafter(Protocol):
+    # Can it rewrite a draft from the creator's feedback? A model can; a template cannot.
+    revises_with_feedback: bool
+
     async def draft(self, request: DraftRequest) -> Draft: ...
 
 
 class TemplateDrafter:
     """Writes the draft from profile facts only; never fails."""
+
+    revises_with_feedback = False
 
     async def draft(self, request: DraftRequest, fallback_reason: str | None = None) -> Draft:
         return template_draft(
@@ -100,6 +105,8 @@ def _profile_for_prompt(profile: dict[str, Any]) -> dict[str, Any]:
 
 class LLMDrafter:
     """Drafts with a chat model and structured output; falls back to the template drafter."""
+
+    revises_with_feedback = True
 
     def __init__(self, model: BaseChatModel, timeout_s: float, prompt_name: str = "draft_message"):
         self._model = model.with_structured_output(DraftOutput)

@@ -21,6 +21,15 @@ class NewApproval:
     channel: str
     draft: dict[str, Any]
     profile_version: int
+    reason: str | None = None  # the decision's reason code, for the audit trail
+
+    def audit_details(self) -> dict[str, Any]:
+        return {
+            "approval_id": self.id,
+            "event_id": self.event_id,
+            "source": self.draft.get("source"),
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -49,7 +58,10 @@ class MessageRecord:
 
 
 class SalesStore(Protocol):
-    async def save_approval(self, approval: NewApproval) -> None: ...
+    async def save_approval(self, approval: NewApproval) -> None:
+        """Store the draft for approval and audit `draft_created`, together and once: a
+        retried run that saved it already changes nothing."""
+        ...
 
     async def withdraw_approval(self, approval_id: str, reason: str) -> bool: ...
 
@@ -95,7 +107,9 @@ class InMemorySalesStore:
     audit_log: list[dict[str, Any]] = field(default_factory=list)
 
     async def save_approval(self, approval: NewApproval) -> None:
-        self.approvals.setdefault(approval.id, {**approval.__dict__, "status": "pending"})
+        if approval.id not in self.approvals:
+            self.approvals[approval.id] = {**approval.__dict__, "status": "pending"}
+            await self.audit(approval.thread_id, "agent", "draft_created", approval.audit_details())
 
     async def withdraw_approval(self, approval_id: str, reason: str) -> bool:
         row = self.approvals.get(approval_id)

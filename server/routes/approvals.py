@@ -15,6 +15,10 @@ from tools.creator_source import describe_validation_error
 
 router = APIRouter(tags=["approvals"])
 
+FEEDBACK_NEEDS_MODEL = (
+    "feedback needs a drafting model (set OPENAI_API_KEY): the template drafter cannot "
+    "rewrite a draft, so no new draft is written for this rejection"
+)
 STATUS_OF_DECISION = {"approve": "approved", "edit": "edited", "reject": "rejected"}
 
 
@@ -103,8 +107,16 @@ async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) 
         if decision["type"] == "edit" and (problem := _edit_problem(approval, decision)):
             raise HTTPException(422, problem)
         status = STATUS_OF_DECISION[decision["type"]]
+        note = None
+        if (
+            approval["kind"] == "message"
+            and decision["type"] == "reject"
+            and decision.get("message")
+            and not services.drafter_revises
+        ):
+            note = FEEDBACK_NEEDS_MODEL
         decided = await repository.decide_approval(
-            conn, approval_id, status, {"decisions": [decision]}
+            conn, approval_id, status, {"decisions": [decision]}, note
         )
         if decided is None:
             raise HTTPException(409, f"approval {approval_id!r} is already {approval['status']}")
@@ -116,4 +128,4 @@ async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) 
             {"approval_id": approval_id, "decision": decision},
         )
         await services.jobs.enqueue_resume(conn, approval)
-    return {"approval_id": approval_id, "status": status}
+    return {"approval_id": approval_id, "status": status, "note": note}

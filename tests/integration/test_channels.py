@@ -18,6 +18,7 @@ from tests.conftest import (
     wait_for_event,
     wait_for_message,
 )
+from tests.standins.openai_server import ScriptedOpenAI
 from tests.standins.twilio_server import TwilioStandIn
 
 CHRIS = {
@@ -159,7 +160,59 @@ async def test_email_goes_through_sesv2_once(database_url, moto_ses, monkeypatch
     assert "Form Check Video Call" in mine[0]["subject"]
 
 
-async def test_a_rejection_with_feedback_gets_one_new_draft(database_url):
+async def test_a_rejection_with_feedback_gets_one_new_draft_from_the_model(database_url):
+    first_answer = {
+        "channel": "whatsapp",
+        "subject": None,
+        "body": "Hi Neha! Ajay's 1:1 Career Strategy Call (₹1,999): "
+        "https://marketplace.example/ajay_shenoy/101",
+        "service_ids": [101],
+        "prices_mentioned": ["₹1,999"],
+        "confidence": 0.8,
+        "reasoning": "First visit.",
+    }
+    warmer = {**first_answer, "body": "Hi Neha, lovely to see you on Ajay's page!"}
+    model = ScriptedOpenAI([{"json": first_answer}, {"json": warmer}])
+    with model:
+        async with running_service(
+            database_url,
+            openai_api_key="test-key",
+            openai_base_url=model.base_url,
+            llm_timeout_s=2.0,
+            llm_max_retries=0,
+        ) as client:
+            first = await pending_draft(
+                client,
+                "ajay_shenoy",
+                NEHA,
+                {"type": "page_view", "occurred_at": "2026-11-02T05:30:00Z", "payload": {}},
+            )
+            answer = await client.post(
+                f"/approvals/{first['id']}/decision",
+                json={"decisions": [{"type": "reject", "message": "Warmer, no price"}]},
+            )
+            assert answer.json()["note"] is None
+
+            async def redraft():
+                pending = (
+                    await client.get("/approvals", params={"creator_id": "ajay_shenoy"})
+                ).json()
+                return pending["approvals"]
+
+            [second] = await wait_for(redraft)
+            assert second["id"] != first["id"] and second["draft"]["body"] == warmer["body"]
+            assert "Warmer, no price" in model.requests[-1]["messages"][-1]["content"]
+            await client.post(
+                f"/approvals/{second['id']}/decision",
+                json={"decisions": [{"type": "reject", "message": "Still not right"}]},
+            )
+            await asyncio.sleep(1.0)
+            pending = (await client.get("/approvals", params={"creator_id": "ajay_shenoy"})).json()
+            assert pending["approvals"] == []  # only one redraft per event
+            assert (await client.get("/messages")).json()["messages"] == []
+
+
+async def test_feedback_without_a_model_says_so_and_writes_no_identical_draft(database_url):
     async with running_service(database_url) as client:
         first = await pending_draft(
             client,
@@ -167,24 +220,20 @@ async def test_a_rejection_with_feedback_gets_one_new_draft(database_url):
             NEHA,
             {"type": "page_view", "occurred_at": "2026-11-02T05:30:00Z", "payload": {}},
         )
-        await client.post(
+        answer = await client.post(
             f"/approvals/{first['id']}/decision",
             json={"decisions": [{"type": "reject", "message": "Mention the cohort instead"}]},
         )
+        assert answer.status_code == 200 and "needs a drafting model" in answer.json()["note"]
+        stored = (await client.get(f"/approvals/{first['id']}")).json()
+        assert "needs a drafting model" in stored["status_reason"]
 
-        async def redraft():
-            pending = (await client.get("/approvals", params={"creator_id": "ajay_shenoy"})).json()
-            return pending["approvals"]
+        async def resumed():
+            thread = (await client.get("/threads/ajay_shenoy/c-1001")).json()
+            return not thread["awaiting_approval"] and thread
 
-        [second] = await wait_for(redraft)
-        assert second["id"] != first["id"]
-        await client.post(
-            f"/approvals/{second['id']}/decision",
-            json={"decisions": [{"type": "reject", "message": "Still not right"}]},
-        )
-        await asyncio.sleep(1.0)
-        pending = (await client.get("/approvals", params={"creator_id": "ajay_shenoy"})).json()
-        assert pending["approvals"] == []  # only one redraft per event
+        thread = await wait_for(resumed)
+        assert [a["id"] for a in thread["approvals"]] == [first["id"]]
         assert (await client.get("/messages")).json()["messages"] == []
 
 

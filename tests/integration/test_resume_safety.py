@@ -181,3 +181,54 @@ async def test_a_resume_failing_at_any_step_sends_once_when_retried(database_url
             if not failed:
                 break  # the run got past every step: each one has been failed once
         assert step > 5
+
+
+async def test_an_event_run_failing_at_any_step_drafts_once_when_retried(database_url):
+    async with running_service(database_url, run_worker=False) as client:
+        await create_creator(client, "ajay_shenoy")
+        services = client.app.state.services
+        step = 0
+        while True:
+            step += 1
+            plan, transport = FaultPlan(), CountingTransport()
+            runner = flaky_runner(services, plan, transport)
+            lead = f"lead-{step}"
+            await create_consumer(
+                client,
+                {
+                    "external_id": lead,
+                    "name": "Neha",
+                    "whatsapp": "+919876543210",
+                    "consent": {"whatsapp": True},
+                },
+            )
+            posted = await client.post(
+                "/events",
+                json={
+                    "creator_id": "ajay_shenoy",
+                    "consumer_id": lead,
+                    "type": "page_view",
+                    "occurred_at": "2026-11-08T06:00:00Z",
+                },
+            )
+            event_id = posted.json()["event_id"]
+            plan.fail_at = step
+            failed = True
+            try:
+                await runner.process_event(event_id)
+                failed = False
+            except InjectedFailure:
+                pass
+            plan.fail_at = None
+            await runner.process_event(event_id)  # the job queue's retry
+
+            event = (await client.get(f"/events/{event_id}")).json()
+            assert event["status"] == "processed", (plan.failed, event)
+            thread = (await client.get(f"/threads/ajay_shenoy/{lead}")).json()
+            assert thread["awaiting_approval"], plan.failed
+            assert [a["id"] for a in thread["approvals"]] == [event["decision"]["approval_id"]]
+            created = [a for a in thread["audit_log"] if a["action"] == "draft_created"]
+            assert len(created) == 1, (plan.failed, created)
+            if not failed:
+                break
+        assert step > 3

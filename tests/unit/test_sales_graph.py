@@ -39,6 +39,8 @@ class RecordingTransport:
 class InventingDrafter:
     """A model that keeps making up a price."""
 
+    revises_with_feedback = True
+
     calls = 0
 
     async def draft(self, request):
@@ -78,8 +80,28 @@ def approve() -> Command:
     return Command(resume={"decisions": [{"type": "approve"}]})
 
 
+class RevisingDrafter(TemplateDrafter):
+    """A model stand-in: after feedback it writes a different, fact-free message."""
+
+    revises_with_feedback = True
+
+    async def draft(self, request, fallback_reason=None):
+        draft = await super().draft(request, fallback_reason)
+        if request.feedback:
+            draft.update(body="Hi Neha, a short note from Ajay's team.", service_ids=[])
+        return {**draft, "source": "llm"}
+
+
+class RepeatingDrafter(RevisingDrafter):
+    """A model that ignores the feedback and writes the rejected text again."""
+
+    async def draft(self, request, fallback_reason=None):
+        draft = await TemplateDrafter.draft(self, request, fallback_reason)
+        return {**draft, "source": "llm"}
+
+
 async def test_feedback_on_a_draft_that_kept_waiting_redrafts_for_the_original_event():
-    sales, store, whatsapp = graph()
+    sales, store, whatsapp = graph(drafter=RevisingDrafter())
     await sales.ainvoke(event("e1", "2026-11-02T05:30:00+00:00"), CONFIG, context=CONTEXT)
     later = await sales.ainvoke(event("e2", "2026-11-02T06:00:00+00:00"), CONFIG, context=CONTEXT)
     assert later["decision"]["reason"] == "pending_approval" and "__interrupt__" in later
@@ -161,3 +183,56 @@ async def test_an_untriggered_event_keeps_the_waiting_draft_approvable():
     assert "__interrupt__" in result  # still waiting on the first draft
     await sales.ainvoke(approve(), CONFIG, context=only_page_views)
     assert len(whatsapp.sent) == 1
+
+
+async def reject_with_feedback(sales):
+    return await sales.ainvoke(
+        Command(resume={"decisions": [{"type": "reject", "message": "make it warmer"}]}),
+        CONFIG,
+        context=CONTEXT,
+    )
+
+
+async def test_feedback_under_the_template_drafter_writes_no_identical_redraft():
+    sales, store, whatsapp = graph()
+    await sales.ainvoke(event("e1", "2026-11-02T05:30:00+00:00"), CONFIG, context=CONTEXT)
+    result = await reject_with_feedback(sales)
+    assert "__interrupt__" not in result and not result.get("redraft_requested")
+    assert len(store.approvals) == 1 and whatsapp.sent == []
+
+
+async def test_a_model_that_repeats_the_rejected_text_is_never_shown_again():
+    sales, store, _ = graph(drafter=RepeatingDrafter())
+    first = await sales.ainvoke(event("e1", "2026-11-02T05:30:00+00:00"), CONFIG, context=CONTEXT)
+    rejected = first["approval"]["draft"]["body"]
+    result = await reject_with_feedback(sales)
+    bodies = [a["draft"]["body"] for a in store.approvals.values()]
+    assert bodies.count(rejected) == 1
+    if "__interrupt__" in result:  # the template drafter's different text, or nothing
+        assert result["approval"]["draft"]["body"] != rejected
+
+
+async def test_a_booked_service_is_never_offered_on_a_later_page_view():
+    sales, store, _ = graph()
+    booked = event("e1", "2026-11-02T05:30:00+00:00", "booking_created", {"service_id": 101})
+    await sales.ainvoke(booked, CONFIG, context=CONTEXT)
+    soon = await sales.ainvoke(event("e2", "2026-11-02T06:00:00+00:00"), CONFIG, context=CONTEXT)
+    assert soon["decision"]["reason"] == "seen_recently"
+    later = await sales.ainvoke(event("e3", "2026-11-04T06:00:00+00:00"), CONFIG, context=CONTEXT)
+    assert later["decision"]["reason"] == "returning_lead"
+    draft = later["approval"]["draft"]
+    booked_service = next(s for s in PROFILE["services"] if s["id"] == 101)
+    assert 101 not in draft["service_ids"] and draft["service_ids"]
+    assert booked_service["booking_url"] not in draft["body"]
+    assert booked_service["title"] not in draft["body"]
+
+
+async def test_a_question_while_a_draft_waits_withdraws_it_and_gets_an_answer_draft():
+    sales, store, _ = graph()
+    first = await sales.ainvoke(event("e1", "2026-11-02T05:30:00+00:00"), CONFIG, context=CONTEXT)
+    stale = first["approval"]["id"]
+    asked = event("e2", "2026-11-02T05:40:00+00:00", "inbound_message", {"text": "Is it online?"})
+    result = await sales.ainvoke(asked, CONFIG, context=CONTEXT)
+    assert result["decision"]["reason"] == "inbound_reply" and "__interrupt__" in result
+    assert store.approvals[stale]["status"] == "withdrawn"
+    assert result["approval"]["id"] != stale and result["approval"]["event_id"] == "e2"
