@@ -137,3 +137,87 @@ def test_a_worker_killed_during_the_send_never_sends_twice(env, database_url):
         wait_until(lambda: messages(database_url)[0][0] == "unconfirmed")
         time.sleep(1)
     assert len(twilio.messages) == 1
+
+
+LEADS = 50
+
+
+def fifty_pending_approvals(base: str) -> list[str]:
+    httpx.post(
+        f"{base}/creators",
+        json={"username": "ajay_shenoy", "marketplace_data": load_creator("ajay_shenoy")},
+    )
+    event_ids = []
+    with httpx.Client(base_url=base) as client:
+        for n in range(LEADS):
+            lead = {
+                "external_id": f"lead-{n}",
+                "name": f"Lead {n}",
+                "whatsapp": f"+9198{n:08d}",
+                "consent": {"whatsapp": True},
+            }
+            assert client.post("/consumers", json=lead).status_code in (200, 201)
+            posted = client.post(
+                "/events",
+                json={
+                    "creator_id": "ajay_shenoy",
+                    "consumer_id": lead["external_id"],
+                    "type": "page_view",
+                    "occurred_at": "2026-11-08T06:00:00Z",
+                },
+            )
+            event_ids.append(posted.json()["event_id"])
+
+        def all_drafted():
+            events = [client.get(f"/events/{e}").json() for e in event_ids]
+            if any(e["status"] == "queued" for e in events):
+                return None
+            return [e["decision"]["approval_id"] for e in events]
+
+        return wait_until(all_drafted, timeout=120)
+
+
+def outbox(database_url: str) -> list[tuple]:
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(
+            "SELECT approval_id, status, provider_message_id, to_address FROM messages"
+        ).fetchall()
+
+
+@pytest.mark.parametrize("run", range(5))
+def test_killing_the_service_during_fifty_sends_loses_none_and_sends_none_twice(
+    env, database_url, run
+):
+    twilio, base_env = env
+    twilio.delay_s = 0.3  # each provider call takes a while: some are in flight at the kill
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with service("server", base_env, port) as first:
+        approvals = fifty_pending_approvals(base)
+        assert len(set(approvals)) == LEADS and all(approvals)
+        for approval_id in approvals:
+            answer = httpx.post(
+                f"{base}/approvals/{approval_id}/decision",
+                json={"decisions": [{"type": "approve"}]},
+            )
+            assert answer.status_code == 200, answer.text
+        wait_until(lambda: len(twilio.messages) >= 5 + 5 * run)
+        first.kill()
+    with service("server", base_env, port):
+        final = ("sent", "unconfirmed")
+
+        def settled():
+            rows = outbox(database_url)
+            return rows if len(rows) == LEADS and all(r[1] in final for r in rows) else None
+
+        rows = wait_until(settled, timeout=120)
+    assert sorted(r[0] for r in rows) == sorted(approvals)  # every approval has its message
+    per_number: dict[str, int] = {}
+    for message in twilio.messages:
+        per_number[message["To"]] = per_number.get(message["To"], 0) + 1
+    assert max(per_number.values()) == 1, "a lead got the same message twice"
+    provider_ids = {m["sid"] for m in twilio.messages}
+    sent = [r for r in rows if r[1] == "sent"]
+    assert all(r[2] in provider_ids for r in sent)
+    # Only sends that were in flight when the process died may be left for a human.
+    assert len(rows) - len(sent) <= 8

@@ -12,17 +12,18 @@ from tests.standins.http import QuietHandler, StandIn
 
 
 class TwilioStandIn(StandIn):
-    def __init__(self, hang_first_s: float = 0.0):
+    def __init__(self, hang_first_s: float = 0.0, delay_s: float = 0.0):
         super().__init__(_Handler)
         self.messages: list[dict[str, str]] = []
         self.hang_first_s = hang_first_s  # simulate a provider call that never returns in time
+        self.delay_s = delay_s  # every answer takes this long, so sends are often in flight
         self._lock = threading.Lock()
 
     def record(self, account_sid: str, form: dict[str, str]) -> tuple[dict, float]:
         with self._lock:
             message = {"sid": f"SM{uuid.uuid4().hex}", "account_sid": account_sid, **form}
             self.messages.append(message)
-            hang = self.hang_first_s if len(self.messages) == 1 else 0.0
+            hang = self.hang_first_s if len(self.messages) == 1 else self.delay_s
             return message, hang
 
 
