@@ -32,11 +32,18 @@ def consumer_facts(row: dict[str, Any]) -> ConsumerFacts:
 
 
 def event_facts(row: dict[str, Any]) -> EventFacts:
+    # The graph reads only top-level scalars (service_id, text, channel, trigger filters);
+    # nested client data stays in the events table, out of every checkpoint.
+    payload = {
+        key: value
+        for key, value in row["payload"].items()
+        if isinstance(value, str | int | float | bool) or value is None
+    }
     return {
         "id": row["id"],
         "type": row["type"],
         "occurred_at": row["occurred_at"].isoformat(),
-        "payload": row["payload"],
+        "payload": payload,
     }
 
 
