@@ -93,7 +93,8 @@ def flaky_runner(services, plan: FaultPlan, transport: CountingTransport) -> Sal
     return SalesRunner(services.pool, build_sales_graph(adapters).compile(checkpointer=saver))
 
 
-async def pending_draft(client, runner: SalesRunner, lead: str) -> str:
+async def new_lead_event(client, lead: str) -> str:
+    """A new WhatsApp lead of ajay_shenoy's clicks a service: the queued event's id."""
     await create_consumer(
         client,
         {
@@ -113,7 +114,11 @@ async def pending_draft(client, runner: SalesRunner, lead: str) -> str:
             "payload": {"service_id": 101},
         },
     )
-    event_id = posted.json()["event_id"]
+    return posted.json()["event_id"]
+
+
+async def pending_draft(client, runner: SalesRunner, lead: str) -> str:
+    event_id = await new_lead_event(client, lead)
     await runner.process_event(event_id)  # no worker runs here: the test drives each step
     decision = (await client.get(f"/events/{event_id}")).json()["decision"]
     assert decision["approval_id"], decision
@@ -193,25 +198,7 @@ async def test_an_event_run_failing_at_any_step_drafts_once_when_retried(databas
             plan, transport = FaultPlan(), CountingTransport()
             runner = flaky_runner(services, plan, transport)
             lead = f"lead-{step}"
-            await create_consumer(
-                client,
-                {
-                    "external_id": lead,
-                    "name": "Neha",
-                    "whatsapp": "+919876543210",
-                    "consent": {"whatsapp": True},
-                },
-            )
-            posted = await client.post(
-                "/events",
-                json={
-                    "creator_id": "ajay_shenoy",
-                    "consumer_id": lead,
-                    "type": "page_view",
-                    "occurred_at": "2026-11-08T06:00:00Z",
-                },
-            )
-            event_id = posted.json()["event_id"]
+            event_id = await new_lead_event(client, lead)
             plan.fail_at = step
             failed = True
             try:
