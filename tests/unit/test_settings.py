@@ -36,3 +36,19 @@ def test_defaults_need_no_environment(monkeypatch):
     settings = Settings(_env_file=None)
     assert settings.port == 8000 and settings.database_url is None
     assert not settings.llm_configured and not settings.whatsapp_configured
+
+
+def test_empty_values_mean_unset(monkeypatch, tmp_path):
+    for name in ("OPENAI_API_KEY", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SES_FROM_EMAIL", "")
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "TWILIO_ACCOUNT_SID=\nTWILIO_AUTH_TOKEN=\nTWILIO_WHATSAPP_FROM=\n"
+        "OPENAI_API_KEY=\nPORT=\nDATABASE_URL=\n"
+    )
+    settings = Settings(_env_file=env_file)
+    assert not settings.llm_configured
+    assert not settings.whatsapp_configured
+    assert not settings.email_configured
+    assert settings.port == 8000 and settings.database_url is None
