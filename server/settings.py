@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +29,8 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(8, ge=1, le=100)
     # A job whose worker has sent no heartbeat for this long is retried by another worker.
     worker_stalled_after_s: float = Field(30.0, gt=0)
+    # A standalone worker writes its id here for its health check (`server.worker --check`).
+    worker_id_file: Path = Path(tempfile.gettempdir()) / "creator-agents-worker.id"
 
     # The marketplace API that onboarding fetches creator data from.
     creator_api_base_url: str | None = None
