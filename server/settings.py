@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import tempfile
 from pathlib import Path
 from typing import Literal
@@ -96,10 +97,17 @@ class Settings(BaseSettings):
 def load_settings() -> Settings:
     """Read settings, turning validation errors into one readable message."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: {err['msg']}"
             for err in exc.errors()
         )
         raise SystemExit(f"Invalid settings: {problems}") from None
+    if settings.database_url is None and importlib.util.find_spec("pgserver") is None:
+        raise SystemExit(
+            "DATABASE_URL is unset and the embedded Postgres is not installed: set "
+            "DATABASE_URL to a Postgres server, or install the embedded one with "
+            "`pip install -e '.[embedded]'` (`make run` does)."
+        )
+    return settings

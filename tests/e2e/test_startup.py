@@ -61,3 +61,23 @@ def test_the_api_and_two_workers_started_at_once_on_an_empty_database_get_ready(
     finally:
         for proc in procs:
             stop(proc)
+
+
+@pytest.mark.parametrize("module", ["server", "server.worker"])
+def test_without_database_url_or_embedded_postgres_start_up_says_what_to_do(module):
+    # `python -m module` as if the embedded extra were not installed.
+    hidden = (
+        "import runpy, sys; sys.modules['pgserver'] = None; "
+        "runpy.run_module(sys.argv.pop(), run_name='__main__')"
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", hidden, module],
+        cwd=ROOT,
+        env=service_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode != 0
+    assert "DATABASE_URL is unset" in started.stderr and ".[embedded]" in started.stderr
+    assert "Traceback" not in started.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from server.settings import Settings, load_settings
@@ -52,3 +54,12 @@ def test_empty_values_mean_unset(monkeypatch, tmp_path):
     assert not settings.whatsapp_configured
     assert not settings.email_configured
     assert settings.port == 8000 and settings.database_url is None
+
+
+def test_without_database_url_or_embedded_postgres_start_up_says_what_to_do(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setitem(sys.modules, "pgserver", None)  # as if the extra were not installed
+    with pytest.raises(SystemExit, match=r"DATABASE_URL is unset.*\.\[embedded\]"):
+        load_settings()
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/app")
+    assert load_settings().database_url == "postgresql://db.example/app"
