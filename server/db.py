@@ -26,13 +26,18 @@ JOB_QUEUE_PREFIX = "procrastinate/"
 JOB_QUEUE_BASELINE = JOB_QUEUE_PREFIX + "03.04.00_50_post_add_retry_failed_job_procedure.sql"
 
 
-def start_embedded_postgres(data_dir: Path) -> str:
-    """Start (or reuse) a Postgres server in DATA_DIR/postgres and return its URL."""
+def start_embedded_postgres(data_dir: Path) -> tuple[str, Callable[[], None]]:
+    """Start (or reuse) a Postgres server in DATA_DIR/postgres: its URL, and a release.
+
+    The release stops the server unless another process (an API, a worker) still uses it.
+    pgserver releases at exit too, but uvicorn ends a SIGTERM'd process by raising the signal
+    again, which skips exit handlers and used to leave the server running.
+    """
     import pgserver  # only local runs need it; containers use DATABASE_URL
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
-    return server.get_uri()
+    return server.get_uri(), server.cleanup
 
 
 async def _configure_connection(conn: AsyncConnection) -> None:
