@@ -75,7 +75,9 @@ def _migration_files() -> list[tuple[str, str]]:
 def _job_queue_migrations() -> list[tuple[str, str]]:
     """Procrastinate's upgrade scripts shipped with the installed version, oldest first.
 
-    Their names (`03.04.00_01_pre_....sql`) sort in the order they must run.
+    Their names (`03.04.00_01_pre_....sql`) sort in the order they must run. Pre and post
+    upgrades alike run at start-up (one deploy step), so do not keep workers of the old
+    version running beside the new one.
     """
     folder = Path(SchemaManager.get_migrations_path())
     files = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
