@@ -9,7 +9,8 @@ COPY server server
 COPY prompts prompts
 COPY domain domain
 RUN pip install --no-cache-dir .
-# Postgres comes from DATABASE_URL in containers; the embedded server is for local runs.
+# Postgres comes from DATABASE_URL in containers; the embedded one (the `embedded` extra,
+# no ARM wheels) is only for local runs and is not installed here.
 USER nobody
 EXPOSE 8000
 CMD ["python", "-m", "server"]

@@ -1,36 +1,46 @@
-# Two commands a newcomer needs: `make run` and `make test`. Both install what they need.
+# Two commands a newcomer needs: `make run` and `make test`. Both install what they need:
+# `make run` only what running needs (the project and the embedded Postgres), `make test`
+# adds the test toolchain. Each install has its own stamp, so neither redoes the other's.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run worker test lint format studio clean
 
-$(STAMP): pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[embedded]'
+	touch $@
+
+# The test extra includes the embedded one, so this install serves `make run` too.
+$(TEST_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[embedded,test]'
+	touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(PY) -m server
 
-worker: $(STAMP)
+worker: $(RUN_STAMP)
 	$(PY) -m server.worker
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-format: $(STAMP)
+format: $(TEST_STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-studio: $(STAMP)
+studio: $(TEST_STAMP)
 	LANGGRAPH_CLI_NO_ANALYTICS=1 $(VENV)/bin/langgraph dev --no-browser
 
 clean:

@@ -12,6 +12,7 @@ import logging
 
 import procrastinate
 from procrastinate import JobContext, RetryStrategy
+from procrastinate.worker import Worker
 from psycopg import AsyncConnection
 
 from domain.threads import onboarding_thread_id
@@ -42,6 +43,7 @@ class JobQueue:
 
     def __init__(self, sales: SalesRunner, onboarding: OnboardingRunner):
         self.app = procrastinate.App(connector=procrastinate.PsycopgConnector())
+        self._worker: Worker | None = None
 
         @self.app.task(name="process_event", retry=RETRY, pass_context=True)
         async def process_event_task(context: JobContext, event_id: str) -> None:
@@ -114,19 +116,27 @@ class JobQueue:
             "run_onboarding", conn, onboarding_thread_id(onboarding_id), onboarding_id=onboarding_id
         )
 
+    @property
+    def worker_id(self) -> int | None:
+        """The running worker's row in procrastinate_workers (its heartbeat), once registered."""
+        return self._worker.worker_id if self._worker else None
+
     async def run_worker(self, concurrency: int, stalled_after_s: float) -> None:
         """Run until cancelled, retrying jobs whose worker died (no heartbeat for a while)."""
         rescuer = asyncio.create_task(self._retry_stalled_jobs_forever(stalled_after_s))
         try:
             while True:
                 try:
-                    await self.app.run_worker_async(
+                    # What app.run_worker_async does, keeping the worker for its id.
+                    self._worker = Worker(
+                        app=self.app,
                         concurrency=concurrency,
                         install_signal_handlers=False,
                         update_heartbeat_interval=max(0.5, stalled_after_s / 3),
                         stalled_worker_timeout=stalled_after_s,
                         fetch_job_polling_interval=1.0,
                     )
+                    await self._worker.run()
                 except Exception:
                     # e.g. the database restarted under the LISTEN connection: start again.
                     log.exception("the job worker stopped; restarting it in 1 s")

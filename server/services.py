@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
@@ -67,20 +68,27 @@ class Services:
     transports: dict[str, str] = field(default_factory=dict)
     # Whether a rejection's feedback gets a rewritten draft (it needs a model).
     drafter_revises: bool = True
+    release_database: Callable[[], None] | None = None  # the embedded Postgres
 
     async def close(self) -> None:
         await self.jobs.app.close_async()
         await self.pool.close()
+        if self.release_database is not None:
+            await asyncio.to_thread(self.release_database)
 
 
 async def open_services(settings: Settings) -> Services:
+    release_database = None
     if settings.database_url:
         url, database = settings.database_url, "Postgres at DATABASE_URL"
     else:
-        url = await asyncio.to_thread(db.start_embedded_postgres, settings.data_dir)
+        url, release_database = await asyncio.to_thread(
+            db.start_embedded_postgres, settings.data_dir
+        )
         database = f"embedded Postgres in {(settings.data_dir / 'postgres').resolve()}"
-    pool = await db.open_pool(url, settings.db_pool_max_size)
+    pool: AsyncConnectionPool | None = None
     try:
+        pool = await db.open_pool(url, settings.db_pool_max_size)
         saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
         async with pool.connection() as conn:
             await db.apply_migrations(conn, extra_setup=saver.setup)
@@ -114,7 +122,10 @@ async def open_services(settings: Settings) -> Services:
         jobs = JobQueue(runner, onboarding)
         await jobs.app.open_async(pool)
     except BaseException:
-        await pool.close()
+        if pool is not None:
+            await pool.close()
+        if release_database is not None:
+            await asyncio.to_thread(release_database)
         raise
     return Services(
         settings=settings,
@@ -126,4 +137,5 @@ async def open_services(settings: Settings) -> Services:
         creator_source=creator_source,
         transports={"whatsapp": whatsapp.name, "email": email.name},
         drafter_revises=drafter.revises_with_feedback,
+        release_database=release_database,
     )

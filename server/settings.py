@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -10,7 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # An empty value (`TWILIO_ACCOUNT_SID=` in .env) means unset, as it does to a reader.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
 
     # Service
     host: str = "127.0.0.1"
@@ -27,6 +30,8 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(8, ge=1, le=100)
     # A job whose worker has sent no heartbeat for this long is retried by another worker.
     worker_stalled_after_s: float = Field(30.0, gt=0)
+    # A standalone worker writes its id here for its health check (`server.worker --check`).
+    worker_id_file: Path = Path(tempfile.gettempdir()) / "creator-agents-worker.id"
 
     # The marketplace API that onboarding fetches creator data from.
     creator_api_base_url: str | None = None
@@ -92,10 +97,17 @@ class Settings(BaseSettings):
 def load_settings() -> Settings:
     """Read settings, turning validation errors into one readable message."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: {err['msg']}"
             for err in exc.errors()
         )
         raise SystemExit(f"Invalid settings: {problems}") from None
+    if settings.database_url is None and importlib.util.find_spec("pgserver") is None:
+        raise SystemExit(
+            "DATABASE_URL is unset and the embedded Postgres is not installed: set "
+            "DATABASE_URL to a Postgres server, or install the embedded one with "
+            "`pip install -e '.[embedded]'` (`make run` does)."
+        )
+    return settings

@@ -2,19 +2,24 @@
 
 Point it at the same DATABASE_URL as the API (set RUN_WORKER=false on the API if every
 job should run here). Workers on any number of machines share the queue safely.
+`python -m server.worker --check` exits 0 while this machine's worker is healthy.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
+import sys
 
 
 async def run() -> None:
     from server.services import open_services
     from server.settings import load_settings
+    from server.worker_health import publish_worker_id
 
     settings = load_settings()
     logging.basicConfig(
@@ -27,6 +32,7 @@ async def run() -> None:
     task = asyncio.create_task(
         services.jobs.run_worker(settings.worker_concurrency, settings.worker_stalled_after_s)
     )
+    publisher = asyncio.create_task(publish_worker_id(services.jobs, settings.worker_id_file))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, task.cancel)
@@ -35,10 +41,29 @@ async def run() -> None:
     except asyncio.CancelledError:
         pass
     finally:
+        publisher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await publisher
         await services.close()
 
 
+def check() -> int:
+    from server.settings import load_settings
+    from server.worker_health import problem
+
+    if found := problem(load_settings()):
+        print(f"unhealthy: {found}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m server.worker", description=__doc__)
+    parser.add_argument(
+        "--check", action="store_true", help="exit 0 if this machine's worker is healthy"
+    )
+    if parser.parse_args().check:
+        sys.exit(check())
     os.environ.setdefault("LANGGRAPH_STRICT_MSGPACK", "true")
     asyncio.run(run())
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import time
@@ -27,3 +29,25 @@ def wait_until_answering(proc: subprocess.Popen, url: str, within: float = 90.0)
             pass
         assert time.monotonic() < deadline, f"{url} did not answer within {within}s"
         time.sleep(0.3)
+
+
+def service_env(**overrides: str) -> dict[str, str]:
+    """This environment without credentials or a database, plus `overrides`."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "TWILIO_", "SES_", "DATABASE_URL", "CREATOR_API"))
+    }
+    return {**env, **overrides}
+
+
+def stop(proc: subprocess.Popen, within: float = 20.0) -> None:
+    """SIGTERM the process's group (a `make` and what it started), then SIGKILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(within)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -1,16 +1,17 @@
-"""The README walk-through, pasted into bash as a newcomer would, against `make run`."""
+"""The README walk-through, pasted into bash as a newcomer would, against `make run`: twice on
+the same data folder, and once with no worker to see a wait give up with a message."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
-from tests.e2e.processes import free_port, wait_until_answering
+from tests.e2e.processes import free_port, service_env, stop, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,35 +25,61 @@ def walkthrough_script() -> str:
     return block.group(1)
 
 
-def test_the_readme_walkthrough_works_against_make_run(tmp_path):
+@contextmanager
+def make_run(env: dict[str, str]) -> Iterator[str]:
+    """`make run` until the block ends; yields its base URL. Stopping it stops its Postgres."""
     port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("OPENAI_", "TWILIO_", "SES_", "DATABASE_URL", "CREATOR_API"))
-    }
-    env.update(PORT=str(port), DATA_DIR=str(tmp_path / "data"), LOG_LEVEL="warning")
-    service = subprocess.Popen(["make", "-s", "run"], cwd=ROOT, env=env, start_new_session=True)
+    service = subprocess.Popen(
+        ["make", "-s", "run"], cwd=ROOT, env={**env, "PORT": str(port)}, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_answering(service, f"{base}/health/ready")
-        walk = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", walkthrough_script()],
-            cwd=ROOT,
-            env={**env, "BASE": base},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert walk.returncode == 0, walk.stdout + walk.stderr
-        lines = walk.stdout.strip().splitlines()
-        assert "new_lead" in walk.stdout and "'act': True" in walk.stdout
-        assert "Ajay" in lines[-1] and "https://marketplace.example/ajay_shenoy/" in lines[-1]
-        messages = httpx.get(f"{base}/messages").json()["messages"]
-        assert [m["status"] for m in messages] == ["recorded"]
+        yield base
     finally:
-        os.killpg(service.pid, signal.SIGTERM)
-        try:
-            service.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(service.pid, signal.SIGKILL)
+        stop(service)
+    postmaster = Path(env["DATA_DIR"]) / "postgres" / "postmaster.pid"
+    assert not postmaster.exists(), "make run left its embedded Postgres running"
+
+
+def walk(base: str, env: dict[str, str], **extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", walkthrough_script()],
+        cwd=ROOT,
+        env={**env, "BASE": base, **extra},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_readme_walkthrough_works_twice_on_the_same_data_folder(tmp_path):
+    env = service_env(DATA_DIR=str(tmp_path / "data"), LOG_LEVEL="warning")
+    leads = []
+    for paste in (1, 2):  # the second on a data folder that has the first one's data
+        with make_run(env) as base:
+            walked = walk(base, env)
+            assert walked.returncode == 0, f"paste {paste}:\n{walked.stdout}{walked.stderr}"
+            assert "Traceback" not in walked.stderr
+            [lead] = set(re.findall(r"lead-[0-9a-f]{8}", walked.stdout))
+            leads.append(lead)
+            assert "new_lead" in walked.stdout and "'act': True" in walked.stdout
+            shown = walked.stdout.strip().splitlines()[-1]
+            assert "Ajay" in shown and "https://marketplace.example/ajay_shenoy/" in shown
+            # What it shows as new is this paste's message, sent for this paste's lead.
+            [message] = httpx.get(f"{base}/messages", params={"consumer_id": lead}).json()[
+                "messages"
+            ]
+            assert message["status"] == "recorded" and message["body"] == shown
+            everything = httpx.get(f"{base}/messages").json()["messages"]
+            assert len(everything) == paste
+    assert leads[0] != leads[1]
+
+
+def test_a_walkthrough_wait_gives_up_with_a_message(tmp_path):
+    env = service_env(DATA_DIR=str(tmp_path / "data"), LOG_LEVEL="warning", RUN_WORKER="false")
+    with make_run(env) as base:  # no worker: the onboarding never reaches its review
+        walked = walk(base, env, WAIT_S="2")
+    assert walked.returncode != 0
+    assert "gave up after 2 s waiting for" in walked.stderr
+    assert "awaiting_review" in walked.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from server.settings import Settings, load_settings
@@ -36,3 +38,28 @@ def test_defaults_need_no_environment(monkeypatch):
     settings = Settings(_env_file=None)
     assert settings.port == 8000 and settings.database_url is None
     assert not settings.llm_configured and not settings.whatsapp_configured
+
+
+def test_empty_values_mean_unset(monkeypatch, tmp_path):
+    for name in ("OPENAI_API_KEY", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SES_FROM_EMAIL", "")
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "TWILIO_ACCOUNT_SID=\nTWILIO_AUTH_TOKEN=\nTWILIO_WHATSAPP_FROM=\n"
+        "OPENAI_API_KEY=\nPORT=\nDATABASE_URL=\n"
+    )
+    settings = Settings(_env_file=env_file)
+    assert not settings.llm_configured
+    assert not settings.whatsapp_configured
+    assert not settings.email_configured
+    assert settings.port == 8000 and settings.database_url is None
+
+
+def test_without_database_url_or_embedded_postgres_start_up_says_what_to_do(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setitem(sys.modules, "pgserver", None)  # as if the extra were not installed
+    with pytest.raises(SystemExit, match=r"DATABASE_URL is unset.*\.\[embedded\]"):
+        load_settings()
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/app")
+    assert load_settings().database_url == "postgresql://db.example/app"
