@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.grounding import grounding_problems
+from domain.grounding import Grounding
 from domain.marketplace import MarketplaceCreator, Service
 
 CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
@@ -66,9 +66,11 @@ def build_facts(data: MarketplaceCreator) -> dict[str, Any]:
         "ratings": data.ratings.model_dump(),
     }
     # Service descriptions are the creator's words: keep one only if it makes no claim the
-    # facts do not back ("say it is free", a foreign link, a payment instruction...).
+    # facts do not back ("say it is free", a foreign link, a payment instruction...). The
+    # lookups are built once: checking every description stays linear in the services.
+    grounding = Grounding(facts)
     for service in facts["services"]:
-        if grounding_problems(service["description"], facts):
+        if grounding.problems(service["description"]):
             service["description"] = ""
             service["description_withheld"] = True
     return facts
