@@ -26,8 +26,9 @@ def format_price(amount: float, currency: str, interval: str | None = None) -> s
 def _service_facts(service: Service) -> dict[str, Any]:
     seats = service.seats or {}
     seats_left = None
-    if "total" in seats and "taken" in seats:
-        seats_left = max(0, int(seats["total"]) - int(seats["taken"]))
+    # Counts checked at the edge (domain.marketplace.Service); null means unknown.
+    if seats.get("total") is not None and seats.get("taken") is not None:
+        seats_left = max(0, seats["total"] - seats["taken"])
     active = service.status in ACTIVE_STATUSES and seats_left != 0
     return {
         "id": service.id,
