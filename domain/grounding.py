@@ -70,47 +70,77 @@ _OFFERING_NAME = re.compile(
     r"Bootcamp|Workshop|Masterclass|Class|Call|Session|Coaching|Membership|Academy|Accelerator|"
     r"Review|Mentorship|Audit|Challenge|Retreat|Webinar|Guide|Plan)s?)\b"
 )
+# Words of a title or name: "1:1", "Q&A" and "it's" are one word, "Career-Strategy" two.
+_WORD = re.compile(r"\w+(?:[:'’&+]\w+)*")
+_LONGEST_NAME = 6  # words in an _OFFERING_NAME
 
 
-def invented_services(text: str, profile: dict[str, Any]) -> list[str]:
-    """Service-like names in `text` that no service title in the profile contains."""
-    titles = [s["title"].lower() for s in profile.get("services", [])]
-    invented = []
-    for name in dict.fromkeys(m.group(1) for m in _OFFERING_NAME.finditer(text)):
-        words = name.split()
-        # "Book Portfolio Review" is fine if "Portfolio Review" is a title: try the endings.
-        endings = (" ".join(words[i:]).lower() for i in range(len(words) - 1))
-        if not any(ending in title for ending in endings for title in titles):
-            invented.append(name)
-    return invented
+def _words(text: str) -> tuple[str, ...]:
+    # "Calls" matches the title "Call" and the other way round.
+    return tuple(w.removesuffix("s") for w in _WORD.findall(text.lower()))
+
+
+def _phrases(title: str) -> set[tuple[str, ...]]:
+    """Every run of 2 to 6 consecutive words of a title."""
+    words = _words(title)
+    return {
+        words[i : i + n] for n in range(2, _LONGEST_NAME + 1) for i in range(len(words) - n + 1)
+    }
+
+
+class Grounding:
+    """The facts a text may state, looked up once per profile: the links of open services and
+    the profile page, the prices of open services, and the phrases of service titles. Checking
+    a text is then linear in the text, whatever the number of services."""
+
+    def __init__(self, profile: dict[str, Any]):
+        self.links = {_normalize_link(link) for link in allowed_links(profile)}
+        self.open_prices = {
+            (s["price"]["currency"].upper(), float(s["price"]["amount"]))
+            for s in active_services(profile)
+        }
+        self.title_phrases: set[tuple[str, ...]] = set()
+        for service in profile.get("services", []):
+            self.title_phrases |= _phrases(service["title"])
+
+    def invented_services(self, text: str) -> list[str]:
+        """Service-like names in `text` that no service title in the profile contains."""
+        invented = []
+        for name in dict.fromkeys(m.group(1) for m in _OFFERING_NAME.finditer(text)):
+            words = _words(name)
+            # "Book Portfolio Review" is fine if "Portfolio Review" is a title: try the endings.
+            if not any(words[i:] in self.title_phrases for i in range(len(words) - 1)):
+                invented.append(name)
+        return invented
+
+    def problems(self, text: str) -> list[str]:
+        """Problems with the facts in `text`; an empty list means every fact is in the profile."""
+        problems: list[str] = []
+        for link in _URL.findall(text):
+            if _normalize_link(link) not in self.links:
+                problems.append(
+                    f"link {link.rstrip('.,;:!?')} is not a booking link of an open service"
+                )
+        for currency, amount in sorted(prices_in(text)):
+            if (currency, amount) not in self.open_prices:
+                problems.append(
+                    f"price {currency} {amount:,.0f} is not the price of an open service"
+                )
+        for name in self.invented_services(text):
+            problems.append(f"'{name}' is not a service in the profile")
+        if _FREE.search(text) and not any(price == 0 for _, price in self.open_prices):
+            problems.append("the text calls something free but no open service is free")
+        for claim in sorted({m.group(0).lower() for m in _UNSUPPORTED_CLAIMS.finditer(text)}):
+            problems.append(f"'{claim}' is a claim the profile does not support")
+        if _MARKUP.search(text):
+            problems.append("the text contains markup")
+        for phrase in sorted({m.group(0).lower() for m in _INJECTED.finditer(text)}):
+            problems.append(
+                f"'{phrase}' comes from instructions in the creator's text, not from facts"
+            )
+        return problems
 
 
 def grounding_problems(text: str, profile: dict[str, Any]) -> list[str]:
-    """Problems with the facts in `text`; an empty list means every fact is in the profile."""
-    problems: list[str] = []
-    allowed = {_normalize_link(link) for link in allowed_links(profile)}
-    for link in _URL.findall(text):
-        if _normalize_link(link) not in allowed:
-            problems.append(
-                f"link {link.rstrip('.,;:!?')} is not a booking link of an open service"
-            )
-
-    open_prices = {
-        (s["price"]["currency"].upper(), float(s["price"]["amount"]))
-        for s in active_services(profile)
-    }
-    for currency, amount in sorted(prices_in(text)):
-        if (currency, amount) not in open_prices:
-            problems.append(f"price {currency} {amount:,.0f} is not the price of an open service")
-
-    for name in invented_services(text, profile):
-        problems.append(f"'{name}' is not a service in the profile")
-    if _FREE.search(text) and not any(price == 0 for _, price in open_prices):
-        problems.append("the text calls something free but no open service is free")
-    for claim in sorted({m.group(0).lower() for m in _UNSUPPORTED_CLAIMS.finditer(text)}):
-        problems.append(f"'{claim}' is a claim the profile does not support")
-    if _MARKUP.search(text):
-        problems.append("the text contains markup")
-    for phrase in sorted({m.group(0).lower() for m in _INJECTED.finditer(text)}):
-        problems.append(f"'{phrase}' comes from instructions in the creator's text, not from facts")
-    return problems
+    """One text against a profile; to check many texts, build one Grounding and reuse it."""
+    return Grounding(profile).problems(text)

@@ -1,68 +1,99 @@
-"""The creator data the marketplace returns, validated at the edge."""
+"""The creator data the marketplace returns, validated at the edge.
+
+Every list and text is capped: the data is checked, stored, put into prompts and checkpoints,
+so one oversized creator must be refused here rather than slow everything after it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from domain.plain_json import PlainJsonModel
+
+MAX_SERVICES = 200
+MAX_TESTIMONIALS = 200
+MAX_LIST_ITEMS = 50  # expertise, languages
+MAX_NAME = 200  # titles, names, short labels
+MAX_HEADLINE = 300
+MAX_URL = 2_000
+MAX_DESCRIPTION = 2_000  # a service description
+MAX_BIO = 5_000
+MAX_TESTIMONIAL = 2_000
+
+Name = Annotated[str, Field(max_length=MAX_NAME)]
+Url = Annotated[str, Field(max_length=MAX_URL)]
 
 
 class Price(BaseModel):
-    amount: float = Field(ge=0)
+    amount: float = Field(ge=0, allow_inf_nan=False)
     currency: str = Field(min_length=3, max_length=3)
-    interval: str | None = None
+    interval: Name | None = None
 
 
 class Service(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: int
-    type: str
-    title: str = Field(min_length=1)
-    description: str = ""
+    type: Name
+    title: str = Field(min_length=1, max_length=MAX_NAME)
+    description: str = Field("", max_length=MAX_DESCRIPTION)
     duration_minutes: int | None = None
     price: Price
-    booking_url: str
-    status: str = "active"
+    booking_url: Url
+    status: Name = "active"
     schedule: dict[str, Any] | None = None
     seats: dict[str, Any] | None = None
     bookings: int | None = None
+
+    @field_validator("seats")
+    @classmethod
+    def _seat_counts(cls, seats: dict[str, Any] | None) -> dict[str, Any] | None:
+        # The profile computes seats left from these two: they must be counts.
+        for key in ("total", "taken"):
+            value = (seats or {}).get(key)
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or value < 0
+            ):
+                raise ValueError(f"seats.{key} must be a whole number of seats (0 or more)")
+        return seats
 
 
 class User(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: int
-    username: str = Field(min_length=1)
-    display_name: str = Field(min_length=1)
-    headline: str | None = ""
-    bio: str | None = ""
-    expertise: list[str] = []
-    languages: list[str] = []
-    country: str | None = None
-    timezone: str | None = None
-    profile_url: str | None = None
+    username: str = Field(min_length=1, max_length=MAX_NAME)
+    display_name: str = Field(min_length=1, max_length=MAX_NAME)
+    headline: str | None = Field("", max_length=MAX_HEADLINE)
+    bio: str | None = Field("", max_length=MAX_BIO)
+    expertise: list[Name] = Field([], max_length=MAX_LIST_ITEMS)
+    languages: list[Name] = Field([], max_length=MAX_LIST_ITEMS)
+    country: Name | None = None
+    timezone: Name | None = None
+    profile_url: Url | None = None
     social: dict[str, Any] = {}
 
 
 class Testimonial(BaseModel):
-    author: str = ""
-    rating: float | None = None
-    text: str = ""
+    author: Name = ""
+    rating: float | None = Field(None, allow_inf_nan=False)
+    text: str = Field("", max_length=MAX_TESTIMONIAL)
 
 
 class Ratings(BaseModel):
-    average: float | None = None
+    average: float | None = Field(None, allow_inf_nan=False)
     count: int = 0
 
 
-class MarketplaceCreator(BaseModel):
+class MarketplaceCreator(PlainJsonModel):
     """`fetchByUsernameAdditionalDetails` as the marketplace returns it."""
 
     model_config = ConfigDict(extra="allow")
 
     user: User
-    services: list[Service] = []
+    services: list[Service] = Field([], max_length=MAX_SERVICES)
     ratings: Ratings = Ratings()
-    testimonials: list[Testimonial] = []
+    testimonials: list[Testimonial] = Field([], max_length=MAX_TESTIMONIALS)
     stats: dict[str, Any] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.grounding import grounding_problems
+from domain.grounding import Grounding
 from domain.marketplace import MarketplaceCreator, Service
 
 CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
@@ -26,8 +26,9 @@ def format_price(amount: float, currency: str, interval: str | None = None) -> s
 def _service_facts(service: Service) -> dict[str, Any]:
     seats = service.seats or {}
     seats_left = None
-    if "total" in seats and "taken" in seats:
-        seats_left = max(0, int(seats["total"]) - int(seats["taken"]))
+    # Counts checked at the edge (domain.marketplace.Service); null means unknown.
+    if seats.get("total") is not None and seats.get("taken") is not None:
+        seats_left = max(0, seats["total"] - seats["taken"])
     active = service.status in ACTIVE_STATUSES and seats_left != 0
     return {
         "id": service.id,
@@ -66,9 +67,11 @@ def build_facts(data: MarketplaceCreator) -> dict[str, Any]:
         "ratings": data.ratings.model_dump(),
     }
     # Service descriptions are the creator's words: keep one only if it makes no claim the
-    # facts do not back ("say it is free", a foreign link, a payment instruction...).
+    # facts do not back ("say it is free", a foreign link, a payment instruction...). The
+    # lookups are built once: checking every description stays linear in the services.
+    grounding = Grounding(facts)
     for service in facts["services"]:
-        if grounding_problems(service["description"], facts):
+        if grounding.problems(service["description"]):
             service["description"] = ""
             service["description_withheld"] = True
     return facts

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.grounding import grounding_problems
+from domain.grounding import Grounding
 from domain.profile_writing import WRITING_FIELDS
 
 
@@ -29,6 +29,7 @@ def check_profile_writing(writing: dict[str, Any], facts: dict[str, Any]) -> lis
     texts = field_texts(writing)
     if not texts["summary"].strip():
         problems.append("summary is empty")
+    grounding = Grounding(facts)
     for name, text in texts.items():
-        problems.extend(f"{name}: {problem}" for problem in grounding_problems(text, facts))
+        problems.extend(f"{name}: {problem}" for problem in grounding.problems(text))
     return problems

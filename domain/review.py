@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from domain.plain_json import PlainJsonModel
+
 ALLOWED_DECISIONS = ["approve", "edit", "reject"]
 
 
@@ -36,7 +38,7 @@ class Respond(BaseModel):
 ReviewDecision = Annotated[Approve | Edit | Reject | Respond, Field(discriminator="type")]
 
 
-class ReviewResponse(BaseModel):
+class ReviewResponse(PlainJsonModel):
     decisions: list[ReviewDecision] = Field(min_length=1, max_length=1)
 
 

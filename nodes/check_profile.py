@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,10 +16,15 @@ from tools.onboarding_store import OnboardingStore
 MAX_MODEL_ATTEMPTS = 2
 
 
+def _problems(state: OnboardingState) -> list[str]:
+    # CPU work on up to MAX_SERVICES services: run in a thread, off the event loop.
+    facts = build_facts(MarketplaceCreator.model_validate(state["raw_data"]))
+    return check_profile_writing(state["writing"] or {}, facts)
+
+
 def make_check_profile(store: OnboardingStore) -> Callable[..., Awaitable[dict[str, Any]]]:
     async def check_profile(state: OnboardingState) -> dict[str, Any]:
-        facts = build_facts(MarketplaceCreator.model_validate(state["raw_data"]))
-        problems = check_profile_writing(state["writing"] or {}, facts)
+        problems = await asyncio.to_thread(_problems, state)
         if problems:
             await store.update_run(state["onboarding_id"], problems=problems)
         update: dict[str, Any] = {"profile_check": {"passed": not problems, "problems": problems}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,7 +14,7 @@ from tools.onboarding_store import OnboardingStore
 def make_save_profile(store: OnboardingStore) -> Callable[..., Awaitable[dict[str, Any]]]:
     async def save_profile(state: OnboardingState) -> dict[str, Any]:
         pending = state["pending"]
-        profile = profile_from(state, state["writing"] or {})
+        profile = await asyncio.to_thread(profile_from, state, state["writing"] or {})
         await store.approve_profile(profile["creator_id"], pending["version"], profile)
         await store.update_run(
             state["onboarding_id"], status="approved", profile_version=pending["version"]

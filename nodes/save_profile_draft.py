@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,7 +21,8 @@ def profile_from(state: OnboardingState, writing: dict[str, Any]) -> dict[str, A
 
 def make_save_profile_draft(store: OnboardingStore) -> Callable[..., Awaitable[dict[str, Any]]]:
     async def save_profile_draft(state: OnboardingState) -> dict[str, Any]:
-        profile = profile_from(state, state["writing"] or {})
+        # Building the facts is CPU work on up to MAX_SERVICES services: off the event loop.
+        profile = await asyncio.to_thread(profile_from, state, state["writing"] or {})
         # One review per round (the first, then one after a rejection with feedback); a
         # retried run saves the same review again, not a second one.
         round_key = f"{state['onboarding_id']}/review/{state.get('creator_redrafts', 0)}"

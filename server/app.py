@@ -8,9 +8,11 @@ import logging
 from collections.abc import AsyncIterator
 
 import psycopg
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
+from server.body_limit import BodySizeLimit
+from server.errors import InternalErrors, unstorable_data, validation_error
 from server.routes import (
     agents,
     approvals,
@@ -81,16 +83,10 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
 
-    @app.exception_handler(psycopg.DataError)
-    async def bad_data(request: Request, exc: psycopg.DataError) -> JSONResponse:
-        # e.g. a NUL character in a string: the client's data, not our failure.
-        return JSONResponse(
-            {
-                "detail": f"the request contains data Postgres cannot store: "
-                f"{str(exc).splitlines()[0]}"
-            },
-            status_code=422,
-        )
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(psycopg.DataError, unstorable_data)
+    app.add_middleware(BodySizeLimit)
+    app.add_middleware(InternalErrors)  # outermost: it sees whatever the rest raised
 
     for module in (
         health,

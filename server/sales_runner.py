@@ -12,6 +12,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from psycopg_pool import AsyncConnectionPool
 
+from domain.event_payload import payload_for_graph
 from graphs.context import SalesContext
 from graphs.state import ConsumerFacts, EventFacts
 from server import repository
@@ -32,18 +33,12 @@ def consumer_facts(row: dict[str, Any]) -> ConsumerFacts:
 
 
 def event_facts(row: dict[str, Any]) -> EventFacts:
-    # The graph reads only top-level scalars (service_id, text, channel, trigger filters);
-    # nested client data stays in the events table, out of every checkpoint.
-    payload = {
-        key: value
-        for key, value in row["payload"].items()
-        if isinstance(value, str | int | float | bool) or value is None
-    }
     return {
         "id": row["id"],
         "type": row["type"],
         "occurred_at": row["occurred_at"].isoformat(),
-        "payload": payload,
+        # Only what the graph reads; nested client data stays in the events table.
+        "payload": payload_for_graph(row["payload"]),
     }
 
 

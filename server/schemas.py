@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from domain.marketplace import MarketplaceCreator
+from domain.plain_json import PlainJsonModel
 
 # Ids appear in thread ids (`creator:consumer`) and URLs: keep them plain.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$"
@@ -18,9 +20,11 @@ E164 = r"^\+[1-9]\d{6,14}$"
 EventType = Literal["page_view", "service_click", "booking_created", "inbound_message"]
 MAX_PAYLOAD_BYTES = 16_000
 MAX_CLOCK_SKEW = timedelta(days=1)
+# A date and a time: numbers (Unix seconds? milliseconds?) are ambiguous and refused.
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 
 
-class CreatorIn(BaseModel):
+class CreatorIn(PlainJsonModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(pattern=ID_PATTERN, description="The creator's marketplace username")
@@ -45,7 +49,7 @@ class Consent(BaseModel):
     email: bool = False
 
 
-class ConsumerIn(BaseModel):
+class ConsumerIn(PlainJsonModel):
     model_config = ConfigDict(extra="forbid")
 
     external_id: str = Field(pattern=ID_PATTERN)
@@ -70,7 +74,7 @@ class ConsumerIn(BaseModel):
         return value
 
 
-class EventIn(BaseModel):
+class EventIn(PlainJsonModel):
     model_config = ConfigDict(extra="forbid")
 
     creator_id: str = Field(pattern=ID_PATTERN)
@@ -78,10 +82,30 @@ class EventIn(BaseModel):
     type: EventType
     source: str | None = Field(None, max_length=100)
     payload: dict[str, Any] = {}
-    occurred_at: AwareDatetime = Field(description="When it happened, with a time zone")
+    occurred_at: AwareDatetime = Field(
+        description="When it happened: ISO 8601 with a time zone, e.g. 2026-11-02T05:30:00Z"
+    )
     event_id: str | None = Field(
         None, pattern=ID_PATTERN, description="Your id; posting it again is accepted once"
     )
+
+    @field_validator("occurred_at", mode="before")
+    @classmethod
+    def _iso_8601(cls, value: Any) -> Any:
+        if not isinstance(value, str) or not ISO_DATETIME.match(value):
+            raise ValueError(
+                "occurred_at must be an ISO 8601 datetime with a time zone, "
+                "e.g. 2026-11-02T05:30:00Z (not a number)"
+            )
+        return value
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+            raise ValueError("occurred_at is out of range once converted to UTC") from None
 
     @model_validator(mode="after")
     def _payload_fits_type(self) -> EventIn:

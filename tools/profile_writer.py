@@ -36,7 +36,8 @@ class DeterministicProfileWriter:
     async def write(
         self, data: MarketplaceCreator, feedback: str | None = None, reason: str | None = None
     ) -> WrittenProfile:
-        return WrittenProfile(deterministic_writing(data), "deterministic", fallback_reason=reason)
+        writing = await asyncio.to_thread(deterministic_writing, data)  # CPU work: off the loop
+        return WrittenProfile(writing, "deterministic", fallback_reason=reason)
 
 
 def creator_data_for_prompt(data: MarketplaceCreator) -> dict[str, Any]:
@@ -73,7 +74,7 @@ class LLMProfileWriter:
                 if feedback
                 else ""
             ),
-            creator_data=fenced_json(creator_data_for_prompt(data)),
+            creator_data=fenced_json(await asyncio.to_thread(creator_data_for_prompt, data)),
         )
         try:
             answer = await ask_structured(self._model, text, ProfileWriting, self._timeout_s)

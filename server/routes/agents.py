@@ -5,6 +5,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.plain_json import PlainJsonModel
 from server import repository
 from server.deps import ServicesDep
 from server.schemas import EventType
@@ -21,7 +22,7 @@ class Trigger(BaseModel):
     )
 
 
-class AgentUpdate(BaseModel):
+class AgentUpdate(PlainJsonModel):
     model_config = ConfigDict(extra="forbid")
 
     approval_mode: Literal["manual"] | None = Field(

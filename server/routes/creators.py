@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -18,7 +19,8 @@ async def create_creator(body: CreatorIn, services: ServicesDep) -> dict[str, An
     """Create (or refresh) a creator from marketplace data, build its sales profile and
     deploy its sales agent with default settings."""
     data = body.marketplace_data
-    profile = build_profile(data)
+    # Up to MAX_SERVICES services to check: CPU work, kept off the event loop.
+    profile = await asyncio.to_thread(build_profile, data)
     async with services.pool.connection() as conn, conn.transaction():
         creator = await repository.upsert_creator(
             conn, body.username, data.user.display_name, data.model_dump(mode="json")

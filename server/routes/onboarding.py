@@ -5,9 +5,10 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from domain.marketplace import MarketplaceCreator
+from domain.plain_json import PlainJsonModel
 from domain.threads import onboarding_thread_id
 from server import repository
 from server.deps import ServicesDep
@@ -23,7 +24,7 @@ from tools.creator_source import (
 router = APIRouter(tags=["onboarding"])
 
 
-class OnboardingIn(BaseModel):
+class OnboardingIn(PlainJsonModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(pattern=ID_PATTERN, description="The creator's marketplace username")
@@ -32,7 +33,7 @@ class OnboardingIn(BaseModel):
     )
 
 
-class SyncIn(BaseModel):
+class SyncIn(PlainJsonModel):
     model_config = ConfigDict(extra="forbid")
 
     creator_id: str = Field(pattern=ID_PATTERN)

@@ -63,7 +63,7 @@ async def test_a_repeated_event_id_is_accepted_once(client):
         ({"creator_id": "bad:id"}, "creator_id"),
         ({"creator_id": "nobody"}, "POST /creators"),
         ({"consumer_id": "nobody"}, "POST /consumers"),
-        ({"payload": {"note": "\u0000"}}, "Postgres"),
+        ({"payload": {"note": "\u0000"}}, "payload.note: contains a NUL"),
         ({"extra": 1}, "extra"),
     ],
 )

@@ -236,17 +236,3 @@ async def test_a_question_while_a_draft_waits_withdraws_it_and_gets_an_answer_dr
     assert result["decision"]["reason"] == "inbound_reply" and "__interrupt__" in result
     assert store.approvals[stale]["status"] == "withdrawn"
     assert result["approval"]["id"] != stale and result["approval"]["event_id"] == "e2"
-
-
-def test_only_the_payload_scalars_the_graph_reads_reach_the_checkpoint():
-    from datetime import UTC, datetime
-
-    from server.sales_runner import event_facts
-
-    row = {
-        "id": "e1",
-        "type": "service_click",
-        "occurred_at": datetime(2026, 11, 2, tzinfo=UTC),
-        "payload": {"service_id": 101, "page": "p", "utm": {"deep": [1, 2, {"x": "y"}]}},
-    }
-    assert event_facts(row)["payload"] == {"service_id": 101, "page": "p"}
