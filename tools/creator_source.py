@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import ssl
 from typing import Protocol
 
@@ -15,6 +17,9 @@ from tenacity import (
 )
 
 from domain.marketplace import MarketplaceCreator
+
+# The most a creator's data may take: the same as a request body the API accepts.
+MAX_ANSWER_BYTES = 2 * 1024 * 1024
 
 
 class CreatorNotFound(Exception):
@@ -55,6 +60,14 @@ def parse_creator(data: object) -> MarketplaceCreator:
         raise CreatorDataInvalid(describe_validation_error(exc)) from None
 
 
+def _parse_answer(body: bytes) -> MarketplaceCreator:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise CreatorDataInvalid(["the marketplace answer is not JSON"]) from None
+    return parse_creator(data)
+
+
 class MarketplaceClient:
     """`GET {base}/fetchByUsernameAdditionalDetails/?username=...`, with a timeout per
     attempt and exponential backoff on 5xx, timeouts and connection errors."""
@@ -69,17 +82,26 @@ class MarketplaceClient:
         # Loading CA certificates reads files: do it once here, not on the event loop.
         self._ssl = ssl.create_default_context()
 
-    async def _get_once(self, client: httpx.AsyncClient, username: str) -> httpx.Response:
+    async def _get_once(self, client: httpx.AsyncClient, username: str) -> tuple[int, bytes]:
+        """The answer's status and body, read no further than MAX_ANSWER_BYTES."""
+        body = bytearray()
         try:
-            response = await client.get(
+            async with client.stream(
+                "GET",
                 f"{self._base_url}/fetchByUsernameAdditionalDetails/",
                 params={"username": username},
-            )
+            ) as response:
+                if response.status_code >= 500 or response.status_code == 429:
+                    raise _Retryable(f"HTTP {response.status_code}")
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > MAX_ANSWER_BYTES:
+                        raise CreatorDataInvalid(
+                            [f"the marketplace answer is larger than {MAX_ANSWER_BYTES:,} bytes"]
+                        )
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
-        if response.status_code >= 500 or response.status_code == 429:
-            raise _Retryable(f"HTTP {response.status_code}")
-        return response
+        return response.status_code, bytes(body)
 
     async def fetch(self, username: str) -> MarketplaceCreator:
         retrying = AsyncRetrying(
@@ -90,23 +112,20 @@ class MarketplaceClient:
         )
         async with httpx.AsyncClient(timeout=self._timeout, verify=self._ssl) as client:
             try:
-                response = await retrying(self._get_once, client, username)
+                status, body = await retrying(self._get_once, client, username)
             except _Retryable as exc:
                 raise CreatorSourceUnavailable(
                     f"the marketplace did not answer for {username!r} after "
                     f"{self._attempts} attempts ({exc})"
                 ) from exc
-        if response.status_code == 404:
+        if status == 404:
             raise CreatorNotFound(f"the marketplace has no creator {username!r}")
-        if response.status_code != 200:
+        if status != 200:
             raise CreatorSourceUnavailable(
-                f"the marketplace answered HTTP {response.status_code} for {username!r}"
+                f"the marketplace answered HTTP {status} for {username!r}"
             )
-        try:
-            body = response.json()
-        except ValueError:
-            raise CreatorDataInvalid(["the marketplace answer is not JSON"]) from None
-        creator = parse_creator(body)
+        # Up to MAX_ANSWER_BYTES of JSON to parse and validate: off the event loop.
+        creator = await asyncio.to_thread(_parse_answer, body)
         if creator.user.username != username:
             raise CreatorDataInvalid(
                 [f"the marketplace answered for {creator.user.username!r}, not {username!r}"]

@@ -31,6 +31,8 @@ def marketplace():
             ],
             "slow": [{"sleep": 1.5, "body": AJAY}],
             "broken": [{"body": BROKEN}],
+            # Ten megabytes of creator: the client stops reading at its cap.
+            "huge": [{"body": {**AJAY, "padding": "x" * 10_000_000}}],
         }
     ) as server:
         yield server
@@ -70,3 +72,9 @@ async def test_malformed_data_names_what_is_missing(marketplace):
     problems = " ".join(caught.value.problems)
     assert "user.display_name: Field required" in problems
     assert "services.0.price: Field required" in problems
+
+
+async def test_an_answer_larger_than_the_cap_is_refused_without_reading_it_all(marketplace):
+    with pytest.raises(CreatorDataInvalid, match="larger than 2,097,152 bytes"):
+        await client(marketplace).fetch("huge")
+    assert marketplace.calls["huge"] == 1  # not retried: the same answer would come back
