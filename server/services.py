@@ -38,6 +38,8 @@ def build_transports(settings: Settings) -> tuple[Transport, Transport]:
             settings.twilio_account_sid,
             settings.twilio_auth_token.get_secret_value(),
             settings.twilio_whatsapp_from,
+            timeout_s=settings.provider_timeout_s,
+            max_concurrency=settings.provider_concurrency,
             template_sid=settings.twilio_whatsapp_template_sid,
             api_base_url=settings.twilio_api_base_url,
         )
@@ -47,8 +49,10 @@ def build_transports(settings: Settings) -> tuple[Transport, Transport]:
         email: Transport = SesEmail.from_settings(
             settings.ses_from_email,
             settings.aws_region,
-            settings.ses_endpoint_url,
-            settings.ses_configuration_set,
+            timeout_s=settings.provider_timeout_s,
+            max_concurrency=settings.provider_concurrency,
+            endpoint_url=settings.ses_endpoint_url,
+            configuration_set=settings.ses_configuration_set,
         )
     else:
         email = OutboxTransport()
@@ -65,10 +69,13 @@ class Services:
     jobs: JobQueue
     creator_source: CreatorSource | None
     transports: dict[str, str] = field(default_factory=dict)
+    senders: list[Transport] = field(default_factory=list)
 
     async def close(self) -> None:
         await self.jobs.app.close_async()
         await self.pool.close()
+        for sender in self.senders:
+            sender.close()
 
 
 async def open_services(settings: Settings) -> Services:
@@ -86,11 +93,12 @@ async def open_services(settings: Settings) -> Services:
         saver.lock = asyncio.Semaphore(pool.max_size)  # type: ignore[assignment]
 
         whatsapp, email = build_transports(settings)
+        sales_store = PostgresSalesStore(pool)
         adapters = SalesAdapters(
             drafter=build_drafter(settings),
             whatsapp=whatsapp,
             email=email,
-            store=PostgresSalesStore(pool),
+            store=sales_store,
         )
         graph = build_sales_graph(adapters).compile(checkpointer=saver)
         runner = SalesRunner(pool, graph)
@@ -122,4 +130,5 @@ async def open_services(settings: Settings) -> Services:
         jobs=jobs,
         creator_source=creator_source,
         transports={"whatsapp": whatsapp.name, "email": email.name},
+        senders=[whatsapp, email],
     )
