@@ -16,6 +16,7 @@ from psycopg import AsyncConnection
 
 from server import repository
 from server.onboarding_runner import OnboardingRunner
+from server.resend_runner import ResendRunner
 from server.sales_runner import SalesRunner
 from tools.creator_source import CreatorDataInvalid, CreatorNotFound
 
@@ -33,7 +34,7 @@ def _last_attempt(context: JobContext) -> bool:
 class JobQueue:
     """Defines the tasks and defers them inside the caller's transaction."""
 
-    def __init__(self, sales: SalesRunner, onboarding: OnboardingRunner):
+    def __init__(self, sales: SalesRunner, onboarding: OnboardingRunner, resender: ResendRunner):
         self.app = procrastinate.App(connector=procrastinate.PsycopgConnector())
 
         @self.app.task(name="process_event", retry=RETRY, pass_context=True)
@@ -63,11 +64,16 @@ class JobQueue:
         async def resume_onboarding_task(approval_id: str) -> None:
             await onboarding.resume(approval_id)
 
+        @self.app.task(name="resend_message", retry=RETRY)
+        async def resend_message_task(message_id: str) -> None:
+            await resender.resend(message_id)
+
         self._tasks = {
             "process_event": process_event_task,
             "resume_approval": resume_approval_task,
             "run_onboarding": run_onboarding_task,
             "resume_onboarding": resume_onboarding_task,
+            "resend_message": resend_message_task,
         }
 
     async def _note_event_failure(self, context: JobContext, event_id: str, exc: Exception) -> None:
@@ -99,6 +105,12 @@ class JobQueue:
     async def enqueue_onboarding(self, conn: AsyncConnection, onboarding_id: str) -> int:
         return await self._defer(
             "run_onboarding", conn, f"onboarding:{onboarding_id}", onboarding_id=onboarding_id
+        )
+
+    async def enqueue_resend(self, conn: AsyncConnection, message: dict) -> int:
+        """Send an unconfirmed message again, on its thread's lock like the lead's other jobs."""
+        return await self._defer(
+            "resend_message", conn, message["thread_id"], message_id=message["id"]
         )
 
     async def run_worker(self, concurrency: int, stalled_after_s: float) -> None:

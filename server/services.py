@@ -19,6 +19,7 @@ from server import db
 from server.jobs import JobQueue
 from server.onboarding_runner import OnboardingRunner
 from server.onboarding_store import PostgresOnboardingStore
+from server.resend_runner import ResendRunner
 from server.sales_runner import SalesRunner
 from server.sales_store import PostgresSalesStore
 from server.settings import Settings
@@ -116,7 +117,8 @@ async def open_services(settings: Settings) -> Services:
             )
         ).compile(checkpointer=saver)
         onboarding = OnboardingRunner(pool, onboarding_graph, onboarding_store)
-        jobs = JobQueue(runner, onboarding)
+        resender = ResendRunner(pool, {"whatsapp": whatsapp, "email": email}, sales_store)
+        jobs = JobQueue(runner, onboarding, resender)
         await jobs.app.open_async(pool)
     except BaseException:
         await pool.close()

@@ -192,3 +192,125 @@ async def test_connection_refused_is_retried_and_sent_once_the_provider_is_back(
     assert sorted(m["To"] for m in twilio.messages) == sorted(
         f"whatsapp:{consumer['whatsapp']}" for consumer in leads
     )
+
+
+async def unconfirmed_message(client, twilio: TwilioStandIn) -> dict[str, Any]:
+    """A message Twilio took without answering in time; Twilio answers normally after."""
+    twilio.start_holding()
+    try:
+        await approved_drafts(client, [NEHA])
+
+        async def unconfirmed():
+            return await message_in(client, ("unconfirmed",))
+
+        return await wait_for(unconfirmed)
+    finally:
+        twilio.release()
+
+
+async def test_resend_reaches_the_provider_exactly_once(database_url):
+    with TwilioStandIn() as twilio:
+        async with running_service(
+            database_url, twilio_api_base_url=twilio.url, provider_timeout_s=1, **TWILIO
+        ) as client:
+            message = await unconfirmed_message(client, twilio)
+            url = f"/messages/{message['id']}/resolve"
+            body = {"resolution": "resend", "note": "not in the Twilio console"}
+            answers = await asyncio.gather(*[client.post(url, json=body) for _ in range(3)])
+            assert sorted(a.status_code for a in answers) == [200, 409, 409], answers
+
+            async def queue_empty():
+                return await open_jobs(database_url) == 0
+
+            await wait_for(queue_empty)
+            [after] = await messages(client)
+            again = await client.post(url, json={"resolution": "resend"})
+            audit = await audit_actions(client, NEHA["external_id"])
+    assert after["id"] == message["id"] and after["status"] == "sent"
+    assert len(twilio.messages) == 2  # the unanswered attempt and exactly one resend
+    assert after["provider_message_id"] == twilio.messages[1]["sid"]
+    assert again.status_code == 409 and "is sent" in again.json()["detail"]
+    [resolved] = [a for a in audit if a["action"] == "message_resolved"]
+    assert resolved["actor"] == "creator"
+    assert resolved["details"]["resolution"] == "resend"
+    assert resolved["details"]["note"] == "not in the Twilio console"
+    assert "Read timed out" in resolved["details"]["unconfirmed_because"]
+
+
+async def test_resolving_as_sent_records_it_without_a_provider_call(database_url):
+    with TwilioStandIn() as twilio:
+        async with running_service(
+            database_url, twilio_api_base_url=twilio.url, provider_timeout_s=1, **TWILIO
+        ) as client:
+            message = await unconfirmed_message(client, twilio)
+            url = f"/messages/{message['id']}/resolve"
+            answer = await client.post(
+                url, json={"resolution": "sent", "actor": "api", "note": "in the console"}
+            )
+            second = await client.post(url, json={"resolution": "sent"})
+            [after] = await messages(client)
+            audit = await audit_actions(client, NEHA["external_id"])
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"message_id": message["id"], "resolution": "sent", "status": "sent"}
+    assert second.status_code == 409
+    assert after["status"] == "sent" and after["error"] is None and after["sent_at"]
+    assert len(twilio.messages) == 1
+    [resolved] = [a for a in audit if a["action"] == "message_resolved"]
+    assert resolved["actor"] == "api" and resolved["details"]["resolution"] == "sent"
+
+
+async def test_a_resend_to_a_lead_who_opted_out_meanwhile_is_blocked(database_url):
+    with TwilioStandIn() as twilio:
+        async with running_service(
+            database_url, twilio_api_base_url=twilio.url, provider_timeout_s=1, **TWILIO
+        ) as client:
+            message = await unconfirmed_message(client, twilio)
+            stop = await client.post(
+                "/events",
+                json={
+                    "creator_id": "ajay_shenoy",
+                    "consumer_id": NEHA["external_id"],
+                    "type": "inbound_message",
+                    "occurred_at": "2026-11-02T06:00:00Z",
+                    "payload": {"text": "STOP", "channel": "whatsapp"},
+                },
+            )
+            await wait_for_event(client, stop.json()["event_id"])
+            answer = await client.post(
+                f"/messages/{message['id']}/resolve", json={"resolution": "resend"}
+            )
+            assert answer.status_code == 200, answer.text
+
+            async def settled():
+                return await message_in(client, ("blocked", "sent"))
+
+            after = await wait_for(settled)
+    assert after["status"] == "blocked"
+    assert len(twilio.messages) == 1
+
+
+async def test_only_an_unconfirmed_message_can_be_resolved(database_url):
+    async with running_service(database_url) as client:  # outbox: messages are recorded
+        await approved_drafts(client, [NEHA])
+
+        async def recorded():
+            return await message_in(client, ("recorded",))
+
+        message = await wait_for(recorded)
+        url = f"/messages/{message['id']}/resolve"
+        not_unconfirmed = await client.post(url, json={"resolution": "resend"})
+        unknown = await client.post("/messages/nope/resolve", json={"resolution": "sent"})
+        bad_bodies = [
+            {},
+            {"resolution": "maybe"},
+            {"resolution": "sent", "extra": True},
+            {"resolution": "sent", "note": "x" * 1001},
+            {"resolution": "sent", "actor": "agent"},
+        ]
+        bad = [await client.post(url, json=body) for body in bad_bodies]
+        [after] = await messages(client)
+    assert not_unconfirmed.status_code == 409
+    assert "recorded" in not_unconfirmed.json()["detail"]
+    assert unknown.status_code == 404
+    assert [b.status_code for b in bad] == [422] * len(bad_bodies)
+    assert after["status"] == "recorded"
