@@ -18,6 +18,9 @@ from nodes.choose_channel import reachable_channels
 from tools.channels import OutgoingMessage, SendError, Transport
 from tools.sales_store import MessageRecord, NewMessage, SalesStore
 
+MAX_ERROR_LENGTH = 500
+STOPPED_MID_CALL = "worker stopped during the provider call"
+
 
 def approved_text(state: SalesState) -> tuple[str | None, str]:
     """The text to send: the creator's edit when there is one, else the draft."""
@@ -37,6 +40,37 @@ def _result(record: MessageRecord) -> dict[str, Any]:
         "provider_message_id": record.provider_message_id,
         "error": record.error,
     }
+
+
+async def deliver(
+    transport: Transport,
+    store: SalesStore,
+    thread_id: str,
+    record: MessageRecord,
+    message: OutgoingMessage,
+) -> MessageRecord:
+    """Call the provider for an outbox row this caller has claimed, and record the outcome.
+
+    Raises SendError when the message certainly was not sent, after marking the row
+    'retry': the job queue retries and the next attempt may claim the row again. A message
+    that may have reached the provider is never retried: it waits as 'unconfirmed' for a
+    person to resolve it (POST /messages/{id}/resolve).
+    """
+    try:
+        receipt = await transport.send(message)
+    except SendError as exc:
+        error = str(exc)[:MAX_ERROR_LENGTH]
+        if not (exc.permanent or exc.maybe_sent):
+            await store.finish_send(record.id, "retry", error=error)
+            raise
+        record.status, record.error = ("failed" if exc.permanent else "unconfirmed"), error
+        await store.finish_send(record.id, record.status, error=error)
+        await store.audit(thread_id, "agent", f"message_{record.status}", _result(record))
+        return record
+    await store.finish_send(record.id, receipt.status, receipt.provider_message_id)
+    record.status, record.provider_message_id = receipt.status, receipt.provider_message_id
+    await store.audit(thread_id, "agent", "message_sent", _result(record))
+    return record
 
 
 def make_send_node(
@@ -70,10 +104,9 @@ def make_send_node(
             if record.status == "sending":
                 # An earlier attempt died while talking to the provider: it may have sent.
                 # Never risk a second message; flag it for a human instead.
-                await store.finish_send(
-                    record.id, "unconfirmed", error="worker stopped during the provider call"
-                )
-                record.status = "unconfirmed"
+                record.status, record.error = "unconfirmed", STOPPED_MID_CALL
+                await store.finish_send(record.id, record.status, error=record.error)
+                await store.audit(thread_id, "agent", "message_unconfirmed", _result(record))
             return {**done, "send_result": _result(record)}
 
         # Consent or an opt-out may have changed while the draft waited.
@@ -93,20 +126,9 @@ def make_send_node(
             subject=subject,
             last_inbound_at=context.get("last_inbound_at"),
         )
-        try:
-            receipt = await transport.send(message)
-        except SendError as exc:
-            status = "failed" if exc.permanent else "retry"
-            await store.finish_send(record.id, status, error=str(exc))
-            if not exc.permanent:
-                raise  # the job queue retries; the row says a retry is safe
-            record.status, record.error = "failed", str(exc)
-            await store.audit(thread_id, "agent", "message_failed", _result(record))
+        record = await deliver(transport, store, thread_id, record, message)
+        if record.status not in ("sent", "recorded"):
             return {**done, "send_result": _result(record)}
-
-        await store.finish_send(record.id, receipt.status, receipt.provider_message_id)
-        record.status, record.provider_message_id = receipt.status, receipt.provider_message_id
-        await store.audit(thread_id, "agent", "message_sent", _result(record))
         return {
             **done,
             "send_result": _result(record),

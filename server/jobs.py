@@ -18,6 +18,7 @@ from psycopg import AsyncConnection
 from domain.threads import onboarding_thread_id
 from server import repository
 from server.onboarding_runner import OnboardingRunner
+from server.resend_runner import ResendRunner
 from server.sales_runner import SalesRunner
 from tools.creator_source import CreatorDataInvalid, CreatorNotFound
 
@@ -41,7 +42,7 @@ def _last_attempt(context: JobContext) -> bool:
 class JobQueue:
     """Defines the tasks and defers them inside the caller's transaction."""
 
-    def __init__(self, sales: SalesRunner, onboarding: OnboardingRunner):
+    def __init__(self, sales: SalesRunner, onboarding: OnboardingRunner, resender: ResendRunner):
         self.app = procrastinate.App(connector=procrastinate.PsycopgConnector())
         self._worker: Worker | None = None
 
@@ -76,11 +77,16 @@ class JobQueue:
         async def resume_onboarding_task(approval_id: str) -> None:
             await onboarding.resume(approval_id)
 
+        @self.app.task(name="resend_message", retry=RETRY)
+        async def resend_message_task(message_id: str) -> None:
+            await resender.resend(message_id)
+
         self._tasks = {
             "process_event": process_event_task,
             "resume_approval": resume_approval_task,
             "run_onboarding": run_onboarding_task,
             "resume_onboarding": resume_onboarding_task,
+            "resend_message": resend_message_task,
         }
 
     async def _note_event_failure(self, context: JobContext, event_id: str, exc: Exception) -> None:
@@ -120,6 +126,12 @@ class JobQueue:
     def worker_id(self) -> int | None:
         """The running worker's row in procrastinate_workers (its heartbeat), once registered."""
         return self._worker.worker_id if self._worker else None
+
+    async def enqueue_resend(self, conn: AsyncConnection, message: dict) -> int:
+        """Send an unconfirmed message again, on its thread's lock like the lead's other jobs."""
+        return await self._defer(
+            "resend_message", conn, message["thread_id"], message_id=message["id"]
+        )
 
     async def run_worker(self, concurrency: int, stalled_after_s: float) -> None:
         """Run until cancelled, retrying jobs whose worker died (no heartbeat for a while)."""

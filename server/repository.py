@@ -264,6 +264,37 @@ async def list_messages(
     )
 
 
+async def get_message(conn: AsyncConnection, message_id: str) -> Row | None:
+    return await _one(conn, "SELECT * FROM messages WHERE id = %s", (message_id,))
+
+
+async def settle_unconfirmed_message(
+    conn: AsyncConnection, message_id: str, status: str
+) -> Row | None:
+    """Compare-and-set: 'sent' (the provider did take it) or 'retry' (send it again) for an
+    unconfirmed message only. None if it was not unconfirmed."""
+    return await _one(
+        conn,
+        """
+        UPDATE messages SET status = %s,
+               error = CASE WHEN %s = 'sent' THEN NULL ELSE error END,
+               sent_at = CASE WHEN %s = 'sent' THEN now() END
+         WHERE id = %s AND status = 'unconfirmed' RETURNING *""",
+        (status, status, status, message_id),
+    )
+
+
+async def claim_message_retry(conn: AsyncConnection, message_id: str) -> Row | None:
+    """Compare-and-set 'retry' -> 'sending': whoever gets the row makes the provider call."""
+    return await _one(
+        conn,
+        """
+        UPDATE messages SET status = 'sending', error = NULL
+         WHERE id = %s AND status = 'retry' RETURNING *""",
+        (message_id,),
+    )
+
+
 async def thread_events(conn: AsyncConnection, thread_id: str, limit: int) -> list[Row]:
     return await _all(
         conn,

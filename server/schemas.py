@@ -134,3 +134,17 @@ class EventIn(PlainJsonModel):
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+class MessageResolutionIn(PlainJsonModel):
+    """How a person settles a message whose send is unconfirmed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    resolution: Literal["sent", "resend"] = Field(
+        description="sent: the provider did take it; resend: send it again, exactly once"
+    )
+    note: str | None = Field(None, max_length=1000, description="Why, for the audit log")
+    actor: Literal["creator", "api"] = Field(
+        "creator", description="Who settles it: the creator, or an operator through the API"
+    )

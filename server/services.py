@@ -20,6 +20,7 @@ from server import db
 from server.jobs import JobQueue
 from server.onboarding_runner import OnboardingRunner
 from server.onboarding_store import PostgresOnboardingStore
+from server.resend_runner import ResendRunner
 from server.sales_runner import SalesRunner
 from server.sales_store import PostgresSalesStore
 from server.settings import Settings
@@ -39,6 +40,8 @@ def build_transports(settings: Settings) -> tuple[Transport, Transport]:
             settings.twilio_account_sid,
             settings.twilio_auth_token.get_secret_value(),
             settings.twilio_whatsapp_from,
+            timeout_s=settings.provider_timeout_s,
+            max_concurrency=settings.provider_concurrency,
             template_sid=settings.twilio_whatsapp_template_sid,
             api_base_url=settings.twilio_api_base_url,
         )
@@ -48,8 +51,10 @@ def build_transports(settings: Settings) -> tuple[Transport, Transport]:
         email: Transport = SesEmail.from_settings(
             settings.ses_from_email,
             settings.aws_region,
-            settings.ses_endpoint_url,
-            settings.ses_configuration_set,
+            timeout_s=settings.provider_timeout_s,
+            max_concurrency=settings.provider_concurrency,
+            endpoint_url=settings.ses_endpoint_url,
+            configuration_set=settings.ses_configuration_set,
         )
     else:
         email = OutboxTransport()
@@ -69,12 +74,15 @@ class Services:
     # Whether a rejection's feedback gets a rewritten draft (it needs a model).
     drafter_revises: bool = True
     release_database: Callable[[], None] | None = None  # the embedded Postgres
+    senders: list[Transport] = field(default_factory=list)
 
     async def close(self) -> None:
         await self.jobs.app.close_async()
         await self.pool.close()
         if self.release_database is not None:
             await asyncio.to_thread(self.release_database)
+        for sender in self.senders:
+            sender.close()
 
 
 async def open_services(settings: Settings) -> Services:
@@ -97,11 +105,12 @@ async def open_services(settings: Settings) -> Services:
 
         whatsapp, email = build_transports(settings)
         drafter = build_drafter(settings)
+        sales_store = PostgresSalesStore(pool)
         adapters = SalesAdapters(
             drafter=drafter,
             whatsapp=whatsapp,
             email=email,
-            store=PostgresSalesStore(pool),
+            store=sales_store,
         )
         graph = build_sales_graph(adapters).compile(checkpointer=saver)
         runner = SalesRunner(pool, graph)
@@ -119,7 +128,8 @@ async def open_services(settings: Settings) -> Services:
             )
         ).compile(checkpointer=saver)
         onboarding = OnboardingRunner(pool, onboarding_graph, onboarding_store)
-        jobs = JobQueue(runner, onboarding)
+        resender = ResendRunner(pool, {"whatsapp": whatsapp, "email": email}, sales_store)
+        jobs = JobQueue(runner, onboarding, resender)
         await jobs.app.open_async(pool)
     except BaseException:
         if pool is not None:
@@ -138,4 +148,5 @@ async def open_services(settings: Settings) -> Services:
         transports={"whatsapp": whatsapp.name, "email": email.name},
         drafter_revises=drafter.revises_with_feedback,
         release_database=release_database,
+        senders=[whatsapp, email],
     )

@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(20.0, gt=0)
     llm_max_retries: int = Field(1, ge=0, le=5)
 
+    # Every Twilio and SES call: the limit for connecting and for waiting on an answer, and
+    # how many calls run at once per provider (each on its own threads, so a provider that
+    # hangs holds only those). No answer within the timeout marks the message unconfirmed.
+    provider_timeout_s: float = Field(10.0, gt=0, le=120)
+    provider_concurrency: int = Field(4, ge=1, le=64)
+
     # WhatsApp through Twilio. Without credentials messages go to the outbox.
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None

@@ -23,11 +23,28 @@ class SendReceipt:
 
 
 class SendError(Exception):
-    """The provider refused the message; `permanent` says a retry cannot help."""
+    """A provider call that did not end in an accepted message.
 
-    def __init__(self, message: str, *, permanent: bool, code: str | None = None):
+    Three outcomes, by what a retry would do:
+    - `permanent`: the provider answered and refused it; a retry cannot help.
+    - `maybe_sent`: the request may have reached the provider (e.g. no answer within the
+      read timeout, connection lost mid-response); a retry could send it twice.
+    - neither: the request certainly was not accepted (connection refused, DNS failure,
+      connect timeout, throttled); a retry is safe.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        maybe_sent: bool = False,
+        code: str | None = None,
+    ):
+        assert not (permanent and maybe_sent), "a refused message was not sent"
         super().__init__(message)
         self.permanent = permanent
+        self.maybe_sent = maybe_sent
         self.code = code
 
 
@@ -35,3 +52,7 @@ class Transport(Protocol):
     name: str
 
     async def send(self, message: OutgoingMessage) -> SendReceipt: ...
+
+    def close(self) -> None:
+        """Let go of threads and connections; the service is stopping."""
+        ...

@@ -2,30 +2,77 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    HTTPClientError,
+    ParamValidationError,
+    ProxyConnectionError,
+    SSLError,
+)
 
 from tools.channels import OutgoingMessage, SendError, SendReceipt
+from tools.provider_calls import NoFreeSlot, ProviderCalls, raised_in_tls_handshake
 
-RETRYABLE_CODES = {
+# Error codes that say SES did not take the request: throttled or unavailable.
+NOT_ACCEPTED_CODES = {
     "TooManyRequestsException",
     "ThrottlingException",
+    "Throttling",
     "LimitExceededException",
-    "InternalFailure",
     "ServiceUnavailable",
 }
+# An InternalFailure (500) or a gateway error may come after the email was accepted.
+NOT_ACCEPTED_STATUSES = {429, 503}
+
+
+def ses_answer_error(exc: ClientError) -> SendError:
+    """SES answered with an error: refused, not accepted, or unknown."""
+    code = exc.response.get("Error", {}).get("Code", "")
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+    text = f"SES {code or status}: {exc}"
+    if code in NOT_ACCEPTED_CODES or status in NOT_ACCEPTED_STATUSES:
+        return SendError(text, code=code)
+    if 400 <= status < 500:
+        return SendError(text, permanent=True, code=code)
+    return SendError(text, maybe_sent=True, code=code)
+
+
+def ses_transport_error(exc: BotoCoreError) -> SendError:
+    """No answer from SES: did the request get as far as SES?"""
+    if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ProxyConnectionError)):
+        return SendError(f"SES unreachable, not sent: {exc}")
+    if raised_in_tls_handshake(exc):
+        # A TLS failure or a timeout before the session was up: no request byte was written.
+        return SendError(f"SES TLS handshake failed, not sent: {exc}")
+    if isinstance(exc, (HTTPClientError, SSLError)):
+        # Read timeout, connection closed mid-response: it may have been accepted.
+        return SendError(f"SES did not answer, it may have sent the email: {exc}", maybe_sent=True)
+    if isinstance(exc, ParamValidationError):
+        return SendError(f"SES request invalid: {exc}", permanent=True)
+    # Raised before the request was made (no credentials, no region...).
+    return SendError(f"SES not called: {exc}")
 
 
 class SesEmail:
     name = "ses"
 
-    def __init__(self, client: Any, from_address: str, configuration_set: str | None = None):
+    def __init__(
+        self,
+        client: Any,
+        from_address: str,
+        calls: ProviderCalls,
+        configuration_set: str | None = None,
+    ):
         self._client = client
         self._from = from_address
+        self._calls = calls
         self._configuration_set = configuration_set
 
     @classmethod
@@ -33,17 +80,27 @@ class SesEmail:
         cls,
         from_address: str,
         region: str,
+        *,
+        timeout_s: float,
+        max_concurrency: int,
         endpoint_url: str | None = None,
         configuration_set: str | None = None,
     ) -> SesEmail:
-        # botocore's standard retry mode backs off on throttling; no hand-written loop.
         client = boto3.client(
             "sesv2",
             region_name=region,
             endpoint_url=endpoint_url,
-            config=Config(retries={"mode": "standard", "max_attempts": 3}),
+            config=Config(
+                connect_timeout=timeout_s,
+                read_timeout=timeout_s,
+                # botocore would repeat a SendEmail whose answer was lost (read timeout, 500)
+                # and send it twice; the job queue retries what certainly was not sent.
+                retries={"mode": "standard", "total_max_attempts": 1},
+                max_pool_connections=max_concurrency,
+            ),
         )
-        return cls(client, from_address, configuration_set)
+        calls = ProviderCalls("ses", max_concurrency, slot_wait_s=timeout_s)
+        return cls(client, from_address, calls, configuration_set)
 
     async def send(self, message: OutgoingMessage) -> SendReceipt:
         request: dict[str, Any] = {
@@ -59,12 +116,14 @@ class SesEmail:
         if self._configuration_set:
             request["ConfigurationSetName"] = self._configuration_set
         try:
-            response = await asyncio.to_thread(self._client.send_email, **request)
+            response = await self._calls.run(self._client.send_email, **request)
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            raise SendError(
-                f"SES {code}: {exc}", permanent=code not in RETRYABLE_CODES, code=code
-            ) from exc
+            raise ses_answer_error(exc) from exc
         except BotoCoreError as exc:
-            raise SendError(f"SES unreachable: {exc}", permanent=False) from exc
+            raise ses_transport_error(exc) from exc
+        except NoFreeSlot as exc:
+            raise SendError(f"not sent: {exc}") from exc
         return SendReceipt(status="sent", provider_message_id=response.get("MessageId"))
+
+    def close(self) -> None:
+        self._calls.close()

@@ -11,3 +11,6 @@ class OutboxTransport:
     async def send(self, message: OutgoingMessage) -> SendReceipt:
         # The messages table row is the record; there is no provider to call.
         return SendReceipt(status="recorded")
+
+    def close(self) -> None:
+        pass
