@@ -11,9 +11,13 @@ from domain.plain_json import PlainJsonModel
 ALLOWED_DECISIONS = ["approve", "edit", "reject"]
 
 
+# Longest feedback or reply a creator can write: it reaches the model's prompt and the state.
+MAX_FEEDBACK = 2_000
+
+
 class EditedAction(BaseModel):
-    name: str
-    args: dict[str, Any]
+    name: str = Field(max_length=100)
+    args: dict[str, Any] = Field(max_length=20)
 
 
 class Approve(BaseModel):
@@ -27,12 +31,14 @@ class Edit(BaseModel):
 
 class Reject(BaseModel):
     type: Literal["reject"]
-    message: str | None = Field(None, description="Feedback; it asks the agent for one redraft")
+    message: str | None = Field(
+        None, max_length=MAX_FEEDBACK, description="Feedback; it asks the agent for one redraft"
+    )
 
 
 class Respond(BaseModel):
     type: Literal["respond"]
-    message: str
+    message: str = Field(max_length=MAX_FEEDBACK)
 
 
 ReviewDecision = Annotated[Approve | Edit | Reject | Respond, Field(discriminator="type")]

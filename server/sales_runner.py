@@ -121,21 +121,21 @@ class SalesRunner:
             return
         config = self._config(approval["thread_id"])
         snapshot = await self._graph.aget_state(config)
-        waiting = snapshot.values.get("approval") or {}
-        if waiting.get("id") != approval_id:
-            return  # already resumed and finished, or withdrawn
+        waiting = (snapshot.values.get("approval") or {}).get("id") == approval_id
         context = await self._context(approval["creator_id"])
-        if snapshot.interrupts:
+        if snapshot.tasks and not snapshot.interrupts:
+            # An earlier attempt stopped after the creator's answer was read (it may have been
+            # on its way to a send, or to a redraft that no longer names this approval):
+            # finish that run. Jobs of a thread never overlap, so it is ours to finish.
+            values = await self._run(None, config, context)
+        elif snapshot.interrupts and waiting:
             # Fresh consumer facts ride in the resume value, not in `Command(update=...)`:
             # LangGraph keeps one resume value per interrupt (a retry replaces it), while an
             # update saved by a failed attempt would be applied again next to the retry's.
             resume = {**approval["decision"], "consumer": consumer_facts(consumer)}
             values = await self._run(Command(resume=resume), config, context)
-        elif snapshot.tasks:
-            # An earlier attempt stopped after the creator's answer was read: finish its run.
-            values = await self._run(None, config, context)
         else:
-            return
+            return  # already resumed and finished, or withdrawn
         async with self._pool.connection() as conn:
             await repository.save_consumer_context(
                 conn, approval["creator_id"], approval["consumer_id"], values.get("context") or {}

@@ -1,8 +1,9 @@
 -- Thread ids name their graph: sales threads were `creator:consumer` and become
 -- `sales:creator:consumer`; onboarding threads keep `onboarding:<id>`. A thread is a sales
--- thread when events were posted to it, whatever its id looks like.
+-- thread when events were posted to it; ids hold no ':', so an old id has exactly one
+-- (a creator named "sales" had `sales:lead`) and a new one two.
 CREATE TEMPORARY TABLE old_sales_threads ON COMMIT DROP AS
-    SELECT DISTINCT thread_id FROM events WHERE thread_id NOT LIKE 'sales:%';
+    SELECT DISTINCT thread_id FROM events WHERE thread_id NOT LIKE '%:%:%';
 
 UPDATE events SET thread_id = 'sales:' || thread_id
  WHERE thread_id IN (SELECT thread_id FROM old_sales_threads);

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,13 +12,17 @@ from server.schemas import EventType
 
 router = APIRouter(tags=["agents"])
 
+ShortText = Annotated[str, Field(max_length=200)]
+
 
 class Trigger(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     event_type: EventType
-    filter: dict[str, str | int | bool] | None = Field(
-        None, description='Payload values the event must have, e.g. {"service_id": 103}'
+    filter: dict[ShortText, ShortText | int | bool] | None = Field(
+        None,
+        max_length=10,
+        description='Payload values the event must have, e.g. {"service_id": 103}',
     )
 
 
@@ -28,7 +32,7 @@ class AgentUpdate(PlainJsonModel):
     approval_mode: Literal["manual"] | None = Field(
         None, description="Only manual for now: every draft waits for the creator"
     )
-    triggers: list[Trigger] | None = None
+    triggers: list[Trigger] | None = Field(None, max_length=50)
 
 
 async def _get(services, agent_id: str) -> dict[str, Any]:

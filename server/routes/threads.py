@@ -17,13 +17,14 @@ async def get_thread(
 ) -> dict[str, Any]:
     """One lead's story with one creator: context, events, drafts, messages, audit trail,
     and whether the agent is waiting for the creator right now."""
-    thread_id = sales_thread_id(creator_id, consumer_id)
     async with services.pool.connection() as conn:
         if await repository.get_creator(conn, creator_id) is None:
             raise HTTPException(404, f"creator {creator_id!r} not found")
         consumer = await repository.get_consumer(conn, consumer_id)
         if consumer is None:
             raise HTTPException(404, f"consumer {consumer_id!r} not found")
+        # Both exist, so both ids are plain (no ':'): a valid thread id.
+        thread_id = sales_thread_id(creator_id, consumer_id)
         context = await repository.get_consumer_context(conn, creator_id, consumer_id)
         events = await repository.thread_events(conn, thread_id, limit)
         approvals = await repository.thread_approvals(conn, thread_id, limit)

@@ -81,11 +81,23 @@ class CountingTransport:
         return SendReceipt(status="sent", provider_message_id=f"P{len(self.sent)}")
 
 
+class RevisingDrafter(TemplateDrafter):
+    """A model stand-in: it rewrites from the creator's feedback (a fact-free message)."""
+
+    revises_with_feedback = True
+
+    async def draft(self, request, fallback_reason=None):
+        draft = await super().draft(request, fallback_reason)
+        if request.feedback:
+            draft.update(body="Hi Neha, a short note from Ajay's team.", service_ids=[])
+        return {**draft, "source": "llm"}
+
+
 def flaky_runner(services, plan: FaultPlan, transport: CountingTransport) -> SalesRunner:
     saver = FlakySaver(services.pool)
     saver.plan = plan
     adapters = SalesAdapters(
-        drafter=TemplateDrafter(),
+        drafter=RevisingDrafter(),
         whatsapp=transport,
         email=transport,
         store=FlakyStore(PostgresSalesStore(services.pool), plan),
@@ -186,6 +198,52 @@ async def test_a_resume_failing_at_any_step_sends_once_when_retried(database_url
             if not failed:
                 break  # the run got past every step: each one has been failed once
         assert step > 5
+
+
+async def test_a_rejection_with_feedback_failing_at_any_step_redrafts_once(
+    database_url, monkeypatch
+):
+    monkeypatch.setattr(request_approval_node, "ReviewResponse", FlakyReviewResponse)
+    async with running_service(database_url, run_worker=False) as client:
+        await create_creator(client, "ajay_shenoy")
+        services = client.app.state.services
+        step = 0
+        while True:
+            step += 1
+            plan, transport = FaultPlan(), CountingTransport()
+            runner = flaky_runner(services, plan, transport)
+            FlakyReviewResponse.plan = plan
+            lead = f"lead-{step}"
+            approval_id = await pending_draft(client, runner, lead)
+            reject = {"type": "reject", "message": "Shorter, no price"}
+            answer = await client.post(
+                f"/approvals/{approval_id}/decision", json={"decisions": [reject]}
+            )
+            assert answer.status_code == 200, answer.text
+
+            plan.calls.clear()
+            plan.fail_at = step
+            failed = True
+            try:
+                await runner.resume_approval(approval_id)
+                failed = False
+            except InjectedFailure:
+                pass
+            plan.fail_at = None
+            await runner.resume_approval(approval_id)  # the job queue's retry
+            await runner.resume_approval(approval_id)
+
+            thread = (await client.get(f"/threads/ajay_shenoy/{lead}")).json()
+            assert thread["awaiting_approval"], plan.failed
+            statuses = sorted(a["status"] for a in thread["approvals"])
+            assert statuses == ["pending", "rejected"], (plan.failed, statuses)
+            [redraft] = [a for a in thread["approvals"] if a["status"] == "pending"]
+            assert redraft["draft"]["body"] == "Hi Neha, a short note from Ajay's team."
+            created = [a for a in thread["audit_log"] if a["action"] == "draft_created"]
+            assert len(created) == 2 and transport.sent == [], plan.failed
+            if not failed:
+                break
+        assert step > 3
 
 
 async def test_an_event_run_failing_at_any_step_drafts_once_when_retried(database_url):
