@@ -58,7 +58,7 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
         ["draft_message", "withdraw_draft", "request_approval", END],
     )
     builder.add_conditional_edges(
-        "withdraw_draft", route_after_withdraw_draft, ["draft_message", END]
+        "withdraw_draft", route_after_withdraw_draft, ["draft_message", "request_approval", END]
     )
     builder.add_edge("draft_message", "check_draft")
     builder.add_edge("write_template_draft", "check_draft")

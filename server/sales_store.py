@@ -8,7 +8,14 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from server import repository
-from tools.sales_store import RECLAIMABLE, MessageRecord, NewApproval, NewMessage, new_id
+from tools.sales_store import (
+    RECLAIMABLE,
+    MessageRecord,
+    NewApproval,
+    NewMessage,
+    Withdrawal,
+    new_id,
+)
 
 
 class PostgresSalesStore:
@@ -37,18 +44,30 @@ class PostgresSalesStore:
                     conn, approval.thread_id, "agent", "draft_created", approval.audit_details()
                 )
 
-    async def withdraw_approval(self, approval_id: str, reason: str) -> bool:
-        async with self._pool.connection() as conn:
+    async def withdraw_approval(self, withdrawal: Withdrawal) -> str | None:
+        async with self._pool.connection() as conn, conn.transaction():
             cur = await conn.execute(
-                # An approved draft not yet sent is withdrawn too: the lead opted out or
-                # booked while the send waited in the queue, and nothing will send it now.
                 """UPDATE approvals SET status = 'withdrawn', status_reason = %s, decided_at = now()
-                   WHERE id = %s AND status IN ('pending', 'approved', 'edited')
+                   WHERE id = %s AND status = ANY(%s)
                      AND NOT EXISTS (SELECT 1 FROM messages m
-                                      WHERE m.approval_id = approvals.id)""",
-                (reason, approval_id),
+                                      WHERE m.approval_id = approvals.id)
+                   RETURNING status""",
+                (withdrawal.reason, withdrawal.approval_id, withdrawal.withdrawable()),
             )
-            return cur.rowcount == 1
+            if await cur.fetchone() is not None:
+                await repository.audit(
+                    conn,
+                    withdrawal.thread_id,
+                    "agent",
+                    "draft_withdrawn",
+                    withdrawal.audit_details(),
+                )
+                return "withdrawn"
+            cur = await conn.execute(
+                "SELECT status FROM approvals WHERE id = %s", (withdrawal.approval_id,)
+            )
+            row = await cur.fetchone()
+            return row["status"] if row else None
 
     async def claim_send(self, message: NewMessage) -> tuple[MessageRecord, bool]:
         async with self._pool.connection() as conn:

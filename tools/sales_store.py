@@ -33,6 +33,23 @@ class NewApproval:
 
 
 @dataclass
+class Withdrawal:
+    approval_id: str
+    thread_id: str
+    reason: str  # the decision's reason code
+    event_id: str
+    # An approved draft still queued to send is withdrawn too when the lead opted out or
+    # booked what it offered; a lead's new message only retires a draft still waiting.
+    decided_too: bool
+
+    def withdrawable(self) -> list[str]:
+        return ["pending", "approved", "edited"] if self.decided_too else ["pending"]
+
+    def audit_details(self) -> dict[str, Any]:
+        return {"approval_id": self.approval_id, "reason": self.reason, "event_id": self.event_id}
+
+
+@dataclass
 class NewMessage:
     idempotency_key: str
     approval_id: str | None
@@ -63,7 +80,10 @@ class SalesStore(Protocol):
         retried run that saved it already changes nothing."""
         ...
 
-    async def withdraw_approval(self, approval_id: str, reason: str) -> bool: ...
+    async def withdraw_approval(self, withdrawal: Withdrawal) -> str | None:
+        """Withdraw the draft unless a message went out for it, and audit that, together
+        and once. Returns the approval's status afterwards ('withdrawn', or what kept it)."""
+        ...
 
     async def claim_send(self, message: NewMessage) -> tuple[MessageRecord, bool]:
         """Create the outbox row for this key ('claimed'), or return the existing one.
@@ -111,13 +131,17 @@ class InMemorySalesStore:
             self.approvals[approval.id] = {**approval.__dict__, "status": "pending"}
             await self.audit(approval.thread_id, "agent", "draft_created", approval.audit_details())
 
-    async def withdraw_approval(self, approval_id: str, reason: str) -> bool:
-        row = self.approvals.get(approval_id)
-        sent = any(m["approval_id"] == approval_id for m in self.messages.values())
-        if row is None or row["status"] not in ("pending", "approved", "edited") or sent:
-            return False
-        row.update(status="withdrawn", status_reason=reason)
-        return True
+    async def withdraw_approval(self, withdrawal: Withdrawal) -> str | None:
+        row = self.approvals.get(withdrawal.approval_id)
+        if row is None:
+            return None
+        sent = any(m["approval_id"] == withdrawal.approval_id for m in self.messages.values())
+        if row["status"] in withdrawal.withdrawable() and not sent:
+            row.update(status="withdrawn", status_reason=withdrawal.reason)
+            await self.audit(
+                withdrawal.thread_id, "agent", "draft_withdrawn", withdrawal.audit_details()
+            )
+        return row["status"]
 
     async def claim_send(self, message: NewMessage) -> tuple[MessageRecord, bool]:
         row = self.messages.get(message.idempotency_key)

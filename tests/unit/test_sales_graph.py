@@ -236,3 +236,16 @@ async def test_a_question_while_a_draft_waits_withdraws_it_and_gets_an_answer_dr
     assert result["decision"]["reason"] == "inbound_reply" and "__interrupt__" in result
     assert store.approvals[stale]["status"] == "withdrawn"
     assert result["approval"]["id"] != stale and result["approval"]["event_id"] == "e2"
+
+
+async def test_a_question_after_the_creator_approved_keeps_the_approved_draft_going_out():
+    sales, store, whatsapp = graph()
+    first = await sales.ainvoke(event("e1", "2026-11-02T05:30:00+00:00"), CONFIG, context=CONTEXT)
+    approved = first["approval"]["id"]
+    store.approvals[approved]["status"] = "approved"  # decided; its resume job is queued
+    asked = event("e2", "2026-11-02T05:40:00+00:00", "inbound_message", {"text": "Is it online?"})
+    result = await sales.ainvoke(asked, CONFIG, context=CONTEXT)
+    assert result["approval"]["id"] == approved and "__interrupt__" in result
+    assert store.approvals[approved]["status"] == "approved"
+    done = await sales.ainvoke(approve(), CONFIG, context=CONTEXT)
+    assert done["send_result"]["status"] == "sent" and len(whatsapp.sent) == 1
