@@ -16,6 +16,9 @@ class SalesContext:
     agent_enabled: bool = True
     # Event types (with optional payload filters) that wake the agent; None: every event.
     triggers: list[dict[str, Any]] | None = None
+    # The job's last attempt: a send that certainly did not go out is left 'unsent' for a
+    # person to resolve instead of raising for a retry that will never come.
+    final_attempt: bool = False
 
 
 def context_of(runtime: Any) -> SalesContext:

@@ -48,22 +48,28 @@ async def deliver(
     thread_id: str,
     record: MessageRecord,
     message: OutgoingMessage,
+    final_attempt: bool = False,
 ) -> MessageRecord:
     """Call the provider for an outbox row this caller has claimed, and record the outcome.
 
     Raises SendError when the message certainly was not sent, after marking the row
-    'retry': the job queue retries and the next attempt may claim the row again. A message
-    that may have reached the provider is never retried: it waits as 'unconfirmed' for a
-    person to resolve it (POST /messages/{id}/resolve).
+    'retry': the job queue retries and the next attempt may claim the row again; on the
+    job's final attempt the row is left 'unsent' instead. A message that may have reached
+    the provider is never retried: it waits as 'unconfirmed'. A person resolves either
+    (POST /messages/{id}/resolve).
     """
     try:
         receipt = await transport.send(message)
     except SendError as exc:
         error = str(exc)[:MAX_ERROR_LENGTH]
-        if not (exc.permanent or exc.maybe_sent):
+        if not (exc.permanent or exc.maybe_sent or final_attempt):
             await store.finish_send(record.id, "retry", error=error)
             raise
-        record.status, record.error = ("failed" if exc.permanent else "unconfirmed"), error
+        if exc.permanent:
+            record.status = "failed"
+        else:
+            record.status = "unconfirmed" if exc.maybe_sent else "unsent"
+        record.error = error
         await store.finish_send(record.id, record.status, error=error)
         await store.audit(thread_id, "agent", f"message_{record.status}", _result(record))
         return record
@@ -126,7 +132,9 @@ def make_send_node(
             subject=subject,
             last_inbound_at=context.get("last_inbound_at"),
         )
-        record = await deliver(transport, store, thread_id, record, message)
+        record = await deliver(
+            transport, store, thread_id, record, message, context_of(runtime).final_attempt
+        )
         if record.status not in ("sent", "recorded"):
             return {**done, "send_result": _result(record)}
         return {

@@ -54,9 +54,9 @@ class JobQueue:
                 await self._note_event_failure(context, event_id, exc)
                 raise
 
-        @self.app.task(name="resume_approval", retry=RETRY)
-        async def resume_approval_task(approval_id: str) -> None:
-            await sales.resume_approval(approval_id)
+        @self.app.task(name="resume_approval", retry=RETRY, pass_context=True)
+        async def resume_approval_task(context: JobContext, approval_id: str) -> None:
+            await sales.resume_approval(approval_id, final_attempt=_last_attempt(context))
 
         @self.app.task(name="run_onboarding", retry=RETRY, pass_context=True)
         async def run_onboarding_task(context: JobContext, onboarding_id: str) -> None:
@@ -77,9 +77,9 @@ class JobQueue:
         async def resume_onboarding_task(approval_id: str) -> None:
             await onboarding.resume(approval_id)
 
-        @self.app.task(name="resend_message", retry=RETRY)
-        async def resend_message_task(message_id: str) -> None:
-            await resender.resend(message_id)
+        @self.app.task(name="resend_message", retry=RETRY, pass_context=True)
+        async def resend_message_task(context: JobContext, message_id: str) -> None:
+            await resender.resend(message_id, final_attempt=_last_attempt(context))
 
         self._tasks = {
             "process_event": process_event_task,

@@ -268,19 +268,21 @@ async def get_message(conn: AsyncConnection, message_id: str) -> Row | None:
     return await _one(conn, "SELECT * FROM messages WHERE id = %s", (message_id,))
 
 
-async def settle_unconfirmed_message(
-    conn: AsyncConnection, message_id: str, status: str
-) -> Row | None:
+# Messages waiting for a person: maybe sent, or certainly not sent after every attempt.
+UNSETTLED = ["unconfirmed", "unsent"]
+
+
+async def settle_message(conn: AsyncConnection, message_id: str, status: str) -> Row | None:
     """Compare-and-set: 'sent' (the provider did take it) or 'retry' (send it again) for an
-    unconfirmed message only. None if it was not unconfirmed."""
+    unsettled message only. None if it was not unsettled."""
     return await _one(
         conn,
         """
         UPDATE messages SET status = %s,
                error = CASE WHEN %s = 'sent' THEN NULL ELSE error END,
                sent_at = CASE WHEN %s = 'sent' THEN now() END
-         WHERE id = %s AND status = 'unconfirmed' RETURNING *""",
-        (status, status, status, message_id),
+         WHERE id = %s AND status = ANY(%s) RETURNING *""",
+        (status, status, status, message_id, UNSETTLED),
     )
 
 

@@ -30,7 +30,7 @@ class ResendRunner:
         self._transports = transports
         self._store = store
 
-    async def resend(self, message_id: str) -> None:
+    async def resend(self, message_id: str, final_attempt: bool = False) -> None:
         async with self._pool.connection() as conn:
             row = await repository.get_message(conn, message_id)
             if row is None:
@@ -69,4 +69,4 @@ class ResendRunner:
             last_inbound_at=context.get("last_inbound_at"),
         )
         transport = self._transports[row["channel"]]
-        await deliver(transport, self._store, row["thread_id"], record, message)
+        await deliver(transport, self._store, row["thread_id"], record, message, final_attempt)

@@ -62,7 +62,7 @@ class SalesRunner:
         self._pool = pool
         self._graph = graph
 
-    async def _context(self, creator_id: str) -> SalesContext:
+    async def _context(self, creator_id: str, final_attempt: bool = False) -> SalesContext:
         async with self._pool.connection() as conn:
             profile = await repository.latest_profile(conn, creator_id)
             agent = await repository.get_agent_for_creator(conn, creator_id)
@@ -73,6 +73,7 @@ class SalesRunner:
             approval_mode=agent["approval_mode"] if agent else "manual",
             agent_enabled=agent["enabled"] if agent else False,
             triggers=agent["triggers"] if agent else [],
+            final_attempt=final_attempt,
         )
 
     @staticmethod
@@ -111,7 +112,7 @@ class SalesRunner:
             graph_input, config, context=context, durability=DURABILITY
         )
 
-    async def resume_approval(self, approval_id: str) -> None:
+    async def resume_approval(self, approval_id: str, final_attempt: bool = False) -> None:
         async with self._pool.connection() as conn:
             approval = await repository.get_approval(conn, approval_id)
             consumer = (
@@ -122,7 +123,7 @@ class SalesRunner:
         config = self._config(approval["thread_id"])
         snapshot = await self._graph.aget_state(config)
         waiting = (snapshot.values.get("approval") or {}).get("id") == approval_id
-        context = await self._context(approval["creator_id"])
+        context = await self._context(approval["creator_id"], final_attempt)
         if snapshot.tasks and not snapshot.interrupts:
             # An earlier attempt stopped after the creator's answer was read (it may have been
             # on its way to a send, or to a redraft that no longer names this approval):

@@ -66,7 +66,7 @@ class NewMessage:
 @dataclass
 class MessageRecord:
     id: str
-    # claimed | sending | sent | recorded | failed | retry | unconfirmed | blocked
+    # claimed | sending | sent | recorded | failed | retry | unsent | unconfirmed | blocked
     status: str
     transport: str
     provider_message_id: str | None = None

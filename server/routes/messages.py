@@ -32,16 +32,17 @@ async def list_messages(
 async def resolve_message(
     message_id: str, body: MessageResolutionIn, services: ServicesDep
 ) -> dict[str, Any]:
-    """Settle an `unconfirmed` message (the provider may or may not have taken it).
+    """Settle an `unconfirmed` message (the provider may or may not have taken it) or an
+    `unsent` one (the provider could not be reached in any of the job's attempts).
 
     `sent`: the provider did take it (e.g. it shows in the Twilio console). `resend`: send it
-    again, exactly once. Only an unconfirmed message can be resolved; a second resolve gets 409.
+    again, exactly once. Only those two can be resolved; a second resolve gets 409.
     """
     async with services.pool.connection() as conn, conn.transaction():
         message = await repository.get_message(conn, message_id)
         if message is None:
             raise HTTPException(404, f"message {message_id!r} not found")
-        settled = await repository.settle_unconfirmed_message(
+        settled = await repository.settle_message(
             conn, message_id, STATUS_OF_RESOLUTION[body.resolution]
         )
         if settled is None:
@@ -49,7 +50,7 @@ async def resolve_message(
             raise HTTPException(
                 409,
                 f"message {message_id!r} is {current['status']}; "
-                "only an unconfirmed message can be resolved",
+                "only an unconfirmed or unsent message can be resolved",
             )
         await repository.audit(
             conn,
@@ -60,7 +61,8 @@ async def resolve_message(
                 "message_id": message_id,
                 "resolution": body.resolution,
                 "note": body.note,
-                "unconfirmed_because": message["error"],
+                "status_was": message["status"],
+                "because": message["error"],
             },
         )
         if body.resolution == "resend":

@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from procrastinate import RetryStrategy
 
+from server import jobs
 from tests.conftest import (
     NEHA,
     create_consumer,
@@ -194,6 +196,37 @@ async def test_connection_refused_is_retried_and_sent_once_the_provider_is_back(
     )
 
 
+async def test_a_send_that_never_got_through_is_left_unsent_and_can_be_resent(
+    database_url, monkeypatch
+):
+    # Every attempt at once, so the job uses up its attempts within the test.
+    monkeypatch.setattr(jobs, "RETRY", RetryStrategy(max_attempts=jobs.ATTEMPTS - 1, wait=0))
+    with TwilioStandIn(listening=False) as twilio:
+        async with running_service(
+            database_url, twilio_api_base_url=twilio.url, provider_timeout_s=2, **TWILIO
+        ) as client:
+            await approved_drafts(client, [NEHA])
+
+            async def unsent():
+                return await message_in(client, ("unsent",))
+
+            message = await wait_for(unsent)
+            assert await open_jobs(database_url) == 0  # nothing left that would send it
+            thread = (await client.get(f"/threads/ajay_shenoy/{NEHA['external_id']}")).json()
+            assert not thread["awaiting_approval"]  # the lead's run finished
+            twilio.start_listening()
+            answer = await client.post(
+                f"/messages/{message['id']}/resolve", json={"resolution": "resend"}
+            )
+            assert answer.status_code == 200, answer.text
+
+            async def sent():
+                return await message_in(client, ("sent",))
+
+            await wait_for(sent)
+    assert len(twilio.messages) == 1
+
+
 async def unconfirmed_message(client, twilio: TwilioStandIn) -> dict[str, Any]:
     """A message Twilio took without answering in time; Twilio answers normally after."""
     twilio.start_holding()
@@ -234,7 +267,7 @@ async def test_resend_reaches_the_provider_exactly_once(database_url):
     assert resolved["actor"] == "creator"
     assert resolved["details"]["resolution"] == "resend"
     assert resolved["details"]["note"] == "not in the Twilio console"
-    assert "Read timed out" in resolved["details"]["unconfirmed_because"]
+    assert "Read timed out" in resolved["details"]["because"]
 
 
 async def test_resolving_as_sent_records_it_without_a_provider_call(database_url):
