@@ -13,13 +13,14 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from graphs.context import SalesContext, context_of
-from graphs.state import Channel, SalesState
+from graphs.state import Channel, ConsumerFacts, SalesState
 from nodes.choose_channel import reachable_channels
 from tools.channels import OutgoingMessage, SendError, Transport
 from tools.sales_store import MessageRecord, NewMessage, SalesStore
 
 MAX_ERROR_LENGTH = 500
 STOPPED_MID_CALL = "worker stopped during the provider call"
+NO_CONSENT = "no consent for this channel"
 
 
 def approved_text(state: SalesState) -> tuple[str | None, str]:
@@ -79,6 +80,45 @@ async def deliver(
     return record
 
 
+async def flag_stopped_mid_call(
+    store: SalesStore, thread_id: str, record: MessageRecord
+) -> MessageRecord:
+    """An earlier attempt died while talking to the provider: it may have sent. Never risk a
+    second message; leave it 'unconfirmed' for a person instead."""
+    record.status, record.error = "unconfirmed", STOPPED_MID_CALL
+    await store.finish_send(record.id, record.status, error=record.error)
+    await store.audit(thread_id, "agent", "message_unconfirmed", _result(record))
+    return record
+
+
+def may_contact(context: dict[str, Any], consumer: ConsumerFacts, channel: str) -> bool:
+    """Checked again at the moment of sending: the lead may have opted out or withdrawn
+    consent while the draft waited."""
+    return not context.get("opted_out") and channel in reachable_channels(consumer)
+
+
+async def send_claimed(
+    transport: Transport,
+    store: SalesStore,
+    thread_id: str,
+    record: MessageRecord,
+    message: OutgoingMessage,
+    *,
+    allowed: bool,
+    final_attempt: bool,
+) -> MessageRecord:
+    """Everything after a claim: block it if the lead may not be contacted, else mark it
+    'sending' and call the provider."""
+    if not allowed:
+        record.status, record.error = "blocked", NO_CONSENT
+        await store.finish_send(record.id, record.status, error=record.error)
+        return record
+    if not await store.start_send(record.id, record.claim_token or ""):
+        # Another attempt took this claim over (this one was presumed dead): leave it.
+        raise RuntimeError(f"message {record.id} was claimed by another attempt")
+    return await deliver(transport, store, thread_id, record, message, final_attempt)
+
+
 def make_send_node(
     channel: Channel, transport: Transport, store: SalesStore
 ) -> Callable[..., Awaitable[dict[str, Any]]]:
@@ -108,23 +148,10 @@ def make_send_node(
         done = {"approval": None}
         if not owned:
             if record.status == "sending":
-                # An earlier attempt died while talking to the provider: it may have sent.
-                # Never risk a second message; flag it for a human instead.
-                record.status, record.error = "unconfirmed", STOPPED_MID_CALL
-                await store.finish_send(record.id, record.status, error=record.error)
-                await store.audit(thread_id, "agent", "message_unconfirmed", _result(record))
+                record = await flag_stopped_mid_call(store, thread_id, record)
             return {**done, "send_result": _result(record)}
 
-        # Consent or an opt-out may have changed while the draft waited.
         context = state.get("context") or {}
-        if context.get("opted_out") or channel not in reachable_channels(consumer):
-            await store.finish_send(record.id, "blocked", error="no consent for this channel")
-            record.status, record.error = "blocked", "no consent for this channel"
-            return {**done, "send_result": _result(record)}
-
-        if not await store.start_send(record.id, record.claim_token or ""):
-            # Another attempt took this claim over (this one was presumed dead): leave it.
-            raise RuntimeError(f"message {record.id} was claimed by another attempt")
         message = OutgoingMessage(
             message_id=record.id,
             to=to or "",
@@ -132,8 +159,14 @@ def make_send_node(
             subject=subject,
             last_inbound_at=context.get("last_inbound_at"),
         )
-        record = await deliver(
-            transport, store, thread_id, record, message, context_of(runtime).final_attempt
+        record = await send_claimed(
+            transport,
+            store,
+            thread_id,
+            record,
+            message,
+            allowed=may_contact(context, consumer, channel),
+            final_attempt=context_of(runtime).final_attempt,
         )
         if record.status not in ("sent", "recorded"):
             return {**done, "send_result": _result(record)}

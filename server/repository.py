@@ -286,17 +286,6 @@ async def settle_message(conn: AsyncConnection, message_id: str, status: str) ->
     )
 
 
-async def claim_message_retry(conn: AsyncConnection, message_id: str) -> Row | None:
-    """Compare-and-set 'retry' -> 'sending': whoever gets the row makes the provider call."""
-    return await _one(
-        conn,
-        """
-        UPDATE messages SET status = 'sending', error = NULL
-         WHERE id = %s AND status = 'retry' RETURNING *""",
-        (message_id,),
-    )
-
-
 async def thread_events(conn: AsyncConnection, thread_id: str, limit: int) -> list[Row]:
     return await _all(
         conn,

@@ -1,25 +1,19 @@
-"""Sends an unconfirmed message again after a person chose `resend` for it.
+"""Sends an unconfirmed or unsent message again after a person chose `resend` for it.
 
 Runs as a job on the thread's lock, like every other job of that lead. The route moved the
-row from 'unconfirmed' to 'retry' (once, by compare-and-set); this claims it 'retry' ->
-'sending' (once per attempt) before the provider is called, so however often the job runs,
-each resolve reaches the provider at most once.
+row to 'retry' (once, by compare-and-set); this claims it like the send node does, so however
+often the job runs, each resolve reaches the provider at most once.
 """
 
 from __future__ import annotations
 
 from psycopg_pool import AsyncConnectionPool
 
-from nodes.choose_channel import reachable_channels
-from nodes.send_message import STOPPED_MID_CALL, deliver
+from nodes.send_message import flag_stopped_mid_call, may_contact, send_claimed
 from server import repository
 from server.sales_runner import consumer_facts
 from tools.channels import OutgoingMessage, Transport
 from tools.sales_store import MessageRecord, SalesStore
-
-
-def _record(row: dict) -> MessageRecord:
-    return MessageRecord(**{k: row[k] for k in MessageRecord.__dataclass_fields__})
 
 
 class ResendRunner:
@@ -35,32 +29,21 @@ class ResendRunner:
             row = await repository.get_message(conn, message_id)
             if row is None:
                 return
-            if row["status"] == "sending":
-                # An earlier attempt of this job died during the provider call.
-                record = _record(row)
-                record.status, record.error = "unconfirmed", STOPPED_MID_CALL
-                await self._store.finish_send(record.id, record.status, error=record.error)
-                await self._store.audit(
-                    row["thread_id"], "agent", "message_unconfirmed", {"message_id": record.id}
-                )
-                return
-            row = await repository.claim_message_retry(conn, message_id)
-            if row is None:
-                return  # sent, failed or settled otherwise meanwhile
             consumer = await repository.get_consumer(conn, row["consumer_id"])
             context_row = await repository.get_consumer_context(
                 conn, row["creator_id"], row["consumer_id"]
             )
-        record = _record(row)
-        context = context_row["context"] if context_row else {}
-        # The lead may have opted out or withdrawn consent since the first attempt.
-        if (
-            consumer is None
-            or context.get("opted_out")
-            or row["channel"] not in reachable_channels(consumer_facts(consumer))
-        ):
-            await self._store.finish_send(record.id, "blocked", error="no consent for this channel")
+        thread_id = row["thread_id"]
+        if row["status"] == "sending":  # an earlier attempt of this job died mid-call
+            fields = MessageRecord.__dataclass_fields__
+            await flag_stopped_mid_call(
+                self._store, thread_id, MessageRecord(**{k: row[k] for k in fields})
+            )
             return
+        record = await self._store.claim_retry(message_id)
+        if record is None:
+            return  # sent, failed or settled otherwise meanwhile
+        context = context_row["context"] if context_row else {}
         message = OutgoingMessage(
             message_id=record.id,
             to=row["to_address"],
@@ -68,5 +51,15 @@ class ResendRunner:
             subject=row["subject"],
             last_inbound_at=context.get("last_inbound_at"),
         )
-        transport = self._transports[row["channel"]]
-        await deliver(transport, self._store, row["thread_id"], record, message, final_attempt)
+        allowed = consumer is not None and may_contact(
+            context, consumer_facts(consumer), row["channel"]
+        )
+        await send_claimed(
+            self._transports[row["channel"]],
+            self._store,
+            thread_id,
+            record,
+            message,
+            allowed=allowed,
+            final_attempt=final_attempt,
+        )

@@ -107,6 +107,17 @@ class PostgresSalesStore:
             )
             return MessageRecord(**(await cur.fetchone())), False
 
+    async def claim_retry(self, message_id: str) -> MessageRecord | None:
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                """UPDATE messages SET status = 'claimed', claim_token = %s, error = NULL
+                   WHERE id = %s AND status = ANY(%s)
+                   RETURNING id, status, transport, provider_message_id, error, claim_token""",
+                (new_id(), message_id, list(RECLAIMABLE)),
+            )
+            row = await cur.fetchone()
+            return MessageRecord(**row) if row else None
+
     async def start_send(self, message_id: str, claim_token: str) -> bool:
         async with self._pool.connection() as conn:
             cur = await conn.execute(

@@ -93,6 +93,11 @@ class SalesStore(Protocol):
         """
         ...
 
+    async def claim_retry(self, message_id: str) -> MessageRecord | None:
+        """Claim a row a person asked to resend ('retry' -> 'claimed', or a claim a dead
+        attempt left); None when it is not to be sent again (sent or settled meanwhile)."""
+        ...
+
     async def start_send(self, message_id: str, claim_token: str) -> bool:
         """'claimed' -> 'sending' right before the provider call; False if another
         attempt took the claim over meanwhile (then this one must not call the provider)."""
@@ -158,6 +163,13 @@ class InMemorySalesStore:
             claim_token=row["claim_token"],
         )
         return record, True
+
+    async def claim_retry(self, message_id: str) -> MessageRecord | None:
+        for row in self.messages.values():
+            if row["id"] == message_id and row["status"] in RECLAIMABLE:
+                row.update(status="claimed", claim_token=new_id(), error=None)
+                return MessageRecord(**{k: row[k] for k in MessageRecord.__dataclass_fields__})
+        return None
 
     async def start_send(self, message_id: str, claim_token: str) -> bool:
         for row in self.messages.values():
