@@ -11,11 +11,16 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import psycopg
+import pytest
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from langgraph.errors import InvalidUpdateError
+from langgraph.types import Command
 
 import nodes.request_approval as request_approval_node
 from domain.review import ReviewResponse
+from domain.threads import sales_thread_id
 from graphs.sales import SalesAdapters, build_sales_graph
+from server import db
 from server.sales_runner import SalesRunner
 from server.sales_store import PostgresSalesStore
 from tests.conftest import create_consumer, create_creator, running_service
@@ -277,3 +282,51 @@ async def test_an_event_run_failing_at_any_step_drafts_once_when_retried(databas
             if not failed:
                 break
         assert step > 3
+
+
+async def test_a_thread_broken_by_the_old_doubled_update_is_readable_after_migrating(
+    database_url, monkeypatch
+):
+    """Threads stored by the earlier release (resume with `Command(update=...)`, retried after
+    a failure) cannot be read; migration 0005 repairs them."""
+    monkeypatch.setattr(request_approval_node, "ReviewResponse", FlakyReviewResponse)
+    async with running_service(database_url, run_worker=False) as client:
+        await create_creator(client, "ajay_shenoy")
+        services = client.app.state.services
+        plan, transport = FaultPlan(), CountingTransport()
+        runner = flaky_runner(services, plan, transport)
+        FlakyReviewResponse.plan = plan
+        approval_id = await pending_draft(client, runner, "lead-old")
+        approve = {"decisions": [{"type": "approve"}]}
+        assert (await client.post(f"/approvals/{approval_id}/decision", json=approve)).is_success
+        graph = runner._graph
+        config = {"configurable": {"thread_id": sales_thread_id("ajay_shenoy", "lead-old")}}
+        context = await runner._context("ajay_shenoy")
+        old_resume = Command(
+            resume={"decisions": [{"type": "approve"}]},
+            update={
+                "consumer": {
+                    "id": "lead-old",
+                    "name": "Neha",
+                    "whatsapp": "+919876543210",
+                    "consent": {"whatsapp": True},
+                }
+            },
+        )
+        plan.calls.clear()
+        plan.fail_at = 2  # inside request_approval, after the update was saved
+        with pytest.raises(InjectedFailure):
+            await graph.ainvoke(old_resume, config, context=context, durability="sync")
+        plan.fail_at = None
+        with pytest.raises(InvalidUpdateError):
+            await graph.ainvoke(old_resume, config, context=context, durability="sync")
+        assert (await client.get("/threads/ajay_shenoy/lead-old")).status_code == 500
+
+        async with services.pool.connection() as conn:
+            await conn.execute("DELETE FROM schema_migrations WHERE name LIKE '0005%%'")
+            await db.apply_migrations(conn)
+        assert (await client.get("/threads/ajay_shenoy/lead-old")).status_code == 200
+        await runner.resume_approval(approval_id)  # the queued resume, as it retries now
+        thread = (await client.get("/threads/ajay_shenoy/lead-old")).json()
+        assert [m["status"] for m in thread["messages"]] == ["sent"]
+        assert len(transport.sent) == 1
