@@ -24,8 +24,8 @@ from server import db
 from server.sales_runner import SalesRunner
 from server.sales_store import PostgresSalesStore
 from tests.conftest import create_consumer, create_creator, running_service
+from tests.fakes import REVISED_BODY, RevisingDrafter
 from tools.channels import OutgoingMessage, SendReceipt
-from tools.drafting import TemplateDrafter
 
 
 class InjectedFailure(Exception):
@@ -86,18 +86,6 @@ class CountingTransport:
         return SendReceipt(status="sent", provider_message_id=f"P{len(self.sent)}")
 
 
-class RevisingDrafter(TemplateDrafter):
-    """A model stand-in: it rewrites from the creator's feedback (a fact-free message)."""
-
-    revises_with_feedback = True
-
-    async def draft(self, request, fallback_reason=None):
-        draft = await super().draft(request, fallback_reason)
-        if request.feedback:
-            draft.update(body="Hi Neha, a short note from Ajay's team.", service_ids=[])
-        return {**draft, "source": "llm"}
-
-
 def flaky_runner(services, plan: FaultPlan, transport: CountingTransport) -> SalesRunner:
     saver = FlakySaver(services.pool)
     saver.plan = plan
@@ -154,6 +142,33 @@ class FlakyReviewResponse(ReviewResponse):
         return super().model_validate(*args, **kwargs)
 
 
+async def decide_then_resume_failing_once(
+    client, services, step: int, decision: dict[str, Any]
+) -> tuple[str, str, FaultPlan, CountingTransport, bool]:
+    """A new lead's draft, decided; its resume fails at call `step`, then runs again twice
+    (the job queue's retry, and a stray extra run). Returns (lead, approval id, plan,
+    transport, whether the injected failure happened)."""
+    plan, transport = FaultPlan(), CountingTransport()
+    runner = flaky_runner(services, plan, transport)
+    FlakyReviewResponse.plan = plan
+    lead = f"lead-{step}"
+    approval_id = await pending_draft(client, runner, lead)
+    answer = await client.post(f"/approvals/{approval_id}/decision", json={"decisions": [decision]})
+    assert answer.status_code == 200, answer.text
+    plan.calls.clear()
+    plan.fail_at = step
+    failed = True
+    try:
+        await runner.resume_approval(approval_id)
+        failed = False
+    except InjectedFailure:
+        pass
+    plan.fail_at = None
+    await runner.resume_approval(approval_id)
+    await runner.resume_approval(approval_id)
+    return lead, approval_id, plan, transport, failed
+
+
 async def test_a_resume_failing_at_any_step_sends_once_when_retried(database_url, monkeypatch):
     monkeypatch.setattr(request_approval_node, "ReviewResponse", FlakyReviewResponse)
     async with running_service(database_url, run_worker=False) as client:
@@ -162,28 +177,10 @@ async def test_a_resume_failing_at_any_step_sends_once_when_retried(database_url
         step = 0
         while True:
             step += 1
-            plan, transport = FaultPlan(), CountingTransport()
-            runner = flaky_runner(services, plan, transport)
-            FlakyReviewResponse.plan = plan
-            lead = f"lead-{step}"
-            approval_id = await pending_draft(client, runner, lead)
-            answer = await client.post(
-                f"/approvals/{approval_id}/decision", json={"decisions": [{"type": "approve"}]}
+            lead, approval_id, plan, transport, failed = await decide_then_resume_failing_once(
+                client, services, step, {"type": "approve"}
             )
-            assert answer.status_code == 200, answer.text
-
-            plan.calls.clear()
-            plan.fail_at = step
-            failed = True
-            try:
-                await runner.resume_approval(approval_id)
-                failed = False
-            except InjectedFailure:
-                pass
             failed_at = plan.failed
-            plan.fail_at = None
-            await runner.resume_approval(approval_id)  # the job queue's retry
-            await runner.resume_approval(approval_id)  # and a stray extra run changes nothing
 
             thread = await client.get(f"/threads/ajay_shenoy/{lead}")
             assert thread.status_code == 200, (failed_at, thread.text)
@@ -215,35 +212,17 @@ async def test_a_rejection_with_feedback_failing_at_any_step_redrafts_once(
         step = 0
         while True:
             step += 1
-            plan, transport = FaultPlan(), CountingTransport()
-            runner = flaky_runner(services, plan, transport)
-            FlakyReviewResponse.plan = plan
-            lead = f"lead-{step}"
-            approval_id = await pending_draft(client, runner, lead)
             reject = {"type": "reject", "message": "Shorter, no price"}
-            answer = await client.post(
-                f"/approvals/{approval_id}/decision", json={"decisions": [reject]}
+            lead, _, plan, transport, failed = await decide_then_resume_failing_once(
+                client, services, step, reject
             )
-            assert answer.status_code == 200, answer.text
-
-            plan.calls.clear()
-            plan.fail_at = step
-            failed = True
-            try:
-                await runner.resume_approval(approval_id)
-                failed = False
-            except InjectedFailure:
-                pass
-            plan.fail_at = None
-            await runner.resume_approval(approval_id)  # the job queue's retry
-            await runner.resume_approval(approval_id)
 
             thread = (await client.get(f"/threads/ajay_shenoy/{lead}")).json()
             assert thread["awaiting_approval"], plan.failed
             statuses = sorted(a["status"] for a in thread["approvals"])
             assert statuses == ["pending", "rejected"], (plan.failed, statuses)
             [redraft] = [a for a in thread["approvals"] if a["status"] == "pending"]
-            assert redraft["draft"]["body"] == "Hi Neha, a short note from Ajay's team."
+            assert redraft["draft"]["body"] == REVISED_BODY
             created = [a for a in thread["audit_log"] if a["action"] == "draft_created"]
             assert len(created) == 2 and transport.sent == [], plan.failed
             if not failed:

@@ -11,6 +11,7 @@ from domain.profile_writing import build_profile
 from graphs.context import SalesContext
 from graphs.sales import SalesAdapters, build_sales_graph
 from tests.conftest import load_creator
+from tests.fakes import RevisingDrafter
 from tools.channels import OutgoingMessage, SendError, SendReceipt
 from tools.drafting import TemplateDrafter
 from tools.sales_store import InMemorySalesStore
@@ -78,18 +79,6 @@ def event(event_id: str, at: str, event_type="page_view", payload=None) -> dict:
 
 def approve() -> Command:
     return Command(resume={"decisions": [{"type": "approve"}]})
-
-
-class RevisingDrafter(TemplateDrafter):
-    """A model stand-in: after feedback it writes a different, fact-free message."""
-
-    revises_with_feedback = True
-
-    async def draft(self, request, fallback_reason=None):
-        draft = await super().draft(request, fallback_reason)
-        if request.feedback:
-            draft.update(body="Hi Neha, a short note from Ajay's team.", service_ids=[])
-        return {**draft, "source": "llm"}
 
 
 class RepeatingDrafter(RevisingDrafter):
