@@ -1,4 +1,4 @@
-"""The sales graph: one run per consumer event on the thread `creator_id:consumer_id`.
+"""The sales graph: one run per consumer event on the thread `sales:<creator_id>:<consumer_id>`.
 
 update_context -> should_act -> draft_message -> check_draft -> save_draft ->
 request_approval (interrupt) -> send_whatsapp | send_email

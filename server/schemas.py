@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from domain.marketplace import MarketplaceCreator
 from domain.plain_json import PlainJsonModel
 
-# Ids appear in thread ids (`creator:consumer`) and URLs: keep them plain.
+# Ids appear in thread ids (`sales:creator:consumer`) and URLs: keep them plain, no ":".
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$"
 E164 = r"^\+[1-9]\d{6,14}$"
 
