@@ -99,6 +99,24 @@ async def create_consumer(client: httpx.AsyncClient, consumer: dict[str, Any]) -
     assert response.status_code in (200, 201), response.text
 
 
+async def post_page_view(
+    client: httpx.AsyncClient, consumer_id: str, occurred_at: str = "2026-11-02T05:30:00Z"
+) -> str:
+    """A lead of ajay_shenoy's views the creator's page: the queued event's id."""
+    answer = await client.post(
+        "/events",
+        json={
+            "creator_id": "ajay_shenoy",
+            "consumer_id": consumer_id,
+            "type": "page_view",
+            "occurred_at": occurred_at,
+            "payload": {},
+        },
+    )
+    assert answer.status_code == 202, answer.text
+    return answer.json()["event_id"]
+
+
 async def wait_for(check, within: float = 30.0, interval: float = 0.05):
     """Poll `check()` (async) until it returns something truthy."""
     deadline = asyncio.get_running_loop().time() + within

@@ -16,6 +16,7 @@ from tests.conftest import (
     create_consumer,
     create_creator,
     load_creator,
+    post_page_view,
     running_service,
     wait_for,
     wait_for_event,
@@ -105,19 +106,8 @@ async def test_odd_values_in_every_field_never_give_a_5xx(database_url):
     async with running_service(database_url) as client:
         await create_creator(client, "ajay_shenoy")
         await create_consumer(client, NEHA)
-        posted = await client.post(
-            "/events",
-            json={
-                "creator_id": "ajay_shenoy",
-                "consumer_id": NEHA["external_id"],
-                "type": "page_view",
-                "occurred_at": "2026-11-02T05:30:00Z",
-                "payload": {},
-            },
-        )
-        approval_id = (await wait_for_event(client, posted.json()["event_id"]))["decision"][
-            "approval_id"
-        ]
+        event_id = await post_page_view(client, NEHA["external_id"])
+        approval_id = (await wait_for_event(client, event_id))["decision"]["approval_id"]
 
     endpoints = {
         "/events": {

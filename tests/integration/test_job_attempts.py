@@ -8,7 +8,14 @@ from procrastinate import RetryStrategy
 
 from server import jobs
 from server.sales_runner import SalesRunner
-from tests.conftest import NEHA, create_consumer, create_creator, running_service, wait_for
+from tests.conftest import (
+    NEHA,
+    create_consumer,
+    create_creator,
+    post_page_view,
+    running_service,
+    wait_for,
+)
 
 
 async def test_a_failing_event_runs_exactly_attempts_times_then_fails(database_url, monkeypatch):
@@ -23,16 +30,7 @@ async def test_a_failing_event_runs_exactly_attempts_times_then_fails(database_u
     async with running_service(database_url) as client:
         await create_creator(client, "ajay_shenoy")
         await create_consumer(client, NEHA)
-        posted = await client.post(
-            "/events",
-            json={
-                "creator_id": "ajay_shenoy",
-                "consumer_id": NEHA["external_id"],
-                "type": "page_view",
-                "occurred_at": "2026-11-08T06:00:00Z",
-            },
-        )
-        event_id = posted.json()["event_id"]
+        event_id = await post_page_view(client, NEHA["external_id"])
 
         async def job_finished():
             async with await psycopg.AsyncConnection.connect(database_url) as conn:

@@ -17,6 +17,7 @@ from tests.conftest import (
     NEHA,
     create_consumer,
     create_creator,
+    post_page_view,
     running_service,
     wait_for,
     wait_for_event,
@@ -35,27 +36,12 @@ def lead(n: int) -> dict[str, Any]:
     return {**NEHA, "external_id": f"lead-{n}", "whatsapp": f"+9198765432{n:02d}"}
 
 
-async def post_page_view(client, consumer: dict[str, Any]) -> str:
-    answer = await client.post(
-        "/events",
-        json={
-            "creator_id": "ajay_shenoy",
-            "consumer_id": consumer["external_id"],
-            "type": "page_view",
-            "occurred_at": "2026-11-02T05:30:00Z",
-            "payload": {},
-        },
-    )
-    assert answer.status_code == 202, answer.text
-    return answer.json()["event_id"]
-
-
 async def approved_drafts(client, leads: list[dict[str, Any]]) -> list[str]:
     """A draft for each lead, approved: their sends are queued. Returns the approval ids."""
     await create_creator(client, "ajay_shenoy")
     for consumer in leads:
         await create_consumer(client, consumer)
-    event_ids = [await post_page_view(client, consumer) for consumer in leads]
+    event_ids = [await post_page_view(client, consumer["external_id"]) for consumer in leads]
     approval_ids = []
     for event_id in event_ids:
         decision = (await wait_for_event(client, event_id))["decision"]
@@ -123,7 +109,9 @@ async def test_a_provider_that_never_answers_does_not_hold_other_leads_events(da
                 # Another lead's event is processed while both sends still hang.
                 other = lead(3)
                 await create_consumer(client, other)
-                event = await wait_for_event(client, await post_page_view(client, other))
+                event = await wait_for_event(
+                    client, await post_page_view(client, other["external_id"])
+                )
                 assert event["status"] == "processed" and event["decision"]["act"], event
                 assert twilio.held == 2
                 assert [m["status"] for m in await messages(client)] == ["sending", "sending"]
