@@ -34,6 +34,7 @@ INVENTED_SERVICE = "invented_service"
 MARKUP = "markup"
 LENGTH = "length"
 SLOT = "slot"  # an unknown or malformed placeholder
+CHANNEL = "channel"  # written for another channel than the lead's
 NOT_JUDGED = "not_judged"  # the judge failed: fail closed
 
 FACT_RULES = (PRICE, LINK, CONTACT, SERVICE, RATING, SEATS, DIGITS)
@@ -58,6 +59,7 @@ GENERIC_FEEDBACK = {
     MARKUP: "Write plain text, no markup.",
     LENGTH: "Keep within the channel's length.",
     SLOT: "Use only the placeholders listed, with ids of active services.",
+    CHANNEL: "Write for the channel you were given.",
     NOT_JUDGED: "The message could not be judged.",
 }
 

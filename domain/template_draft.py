@@ -1,14 +1,16 @@
 """The deterministic drafter: used without a model, or when the model fails or strays.
 
-It writes only from profile facts (titles, formatted prices, booking links), never from
-the creator's free text, so it cannot carry an injected instruction into a message.
+It writes fixed sentences around placeholders, so every fact (title, price, link) is rendered
+by domain.slots from the creator's data, exactly as for a model's draft; no creator free text
+(a display name with an offer in it, a description) is ever copied into its words.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from domain.offer import active_services, find_service
+from domain.slots import open_services
 from graphs.state import Channel, Decision, Draft
 
 
@@ -19,31 +21,38 @@ def first_name(name: str | None) -> str:
 
 
 def _pick_service(
-    profile: dict[str, Any], service_id: int | None
+    profile: dict[str, Any], service_id: int | None, today: date
 ) -> tuple[dict | None, dict | None]:
     """(service to offer, unavailable service the lead asked about)."""
-    asked = find_service(profile, service_id) if service_id is not None else None
-    if asked and asked["active"]:
+    open_now = list(open_services(profile, today).values())
+    asked = next((s for s in profile.get("services", []) if s["id"] == service_id), None)
+    if asked is not None and asked in open_now:
         return asked, None
-    open_services = active_services(profile)
-    if asked:
-        same_type = [s for s in open_services if s["type"] == asked["type"]]
-        return (same_type or open_services or [None])[0], asked
-    return (open_services or [None])[0], None
+    if asked is not None:
+        same_type = [s for s in open_now if s["type"] == asked["type"]]
+        return (same_type or open_now or [None])[0], asked
+    return (open_now or [None])[0], None
+
+
+def slot(kind: str, service_id: int | None = None) -> str:
+    """A placeholder, e.g. slot("price", 103) -> '{{price:103}}'."""
+    return "{{" + kind + (f":{service_id}" if service_id is not None else "") + "}}"
 
 
 def _offer_sentence(service: dict[str, Any]) -> str:
-    title, url = service["title"], service["booking_url"]
-    if service["price"]["amount"] == 0:
-        return f"{title} is free to join, you can save your seat here: {url}"
-    return f"{title} is {service['price_text']}, you can book it here: {url}"
+    title, price, link = (slot(kind, service["id"]) for kind in ("title", "price", "link"))
+    if not service["price"]["amount"]:
+        return f"{title} is {price} to join, save your seat here: {link}"
+    return f"{title} is {price}, you can book it here: {link}"
 
 
-def _opening(reason: str, creator: str, asked: dict | None, offered: dict | None) -> str:
+def _opening(reason: str, asked: dict | None, offered: dict | None) -> str:
+    creator = slot("creator_name")
     if asked is not None:
-        return f"I saw you were looking at {asked['title']}. It is not open for booking right now."
+        # A service not open for booking cannot be named: its title is no longer a fact to use.
+        return "The service you were looking at is not open for booking right now."
     if reason == "service_interest" and offered is not None:
-        return f"I saw you were looking at {offered['title']} by {creator}."
+        return f"I saw you were looking at {slot('title', offered['id'])} by {creator}."
     if reason == "returning_lead":
         return f"Good to see you back on {creator}'s page."
     if reason == "inbound_reply":
@@ -53,21 +62,24 @@ def _opening(reason: str, creator: str, asked: dict | None, offered: dict | None
 
 def template_draft(
     profile: dict[str, Any],
-    consumer_name: str | None,
     decision: Decision,
     channel: Channel,
+    today: date,
     fallback_reason: str | None = None,
 ) -> Draft:
-    creator = profile.get("display_name") or "the creator"
-    offered, asked = _pick_service(profile, decision.get("service_id"))
-    lines = [_opening(decision.get("reason", ""), creator, asked, offered)]
+    """The draft with placeholders; domain.draft_check renders it like any other."""
+    offered, asked = _pick_service(profile, decision.get("service_id"), today)
+    creator = slot("creator_name")
+    lines = [_opening(decision.get("reason", ""), asked, offered)]
     if offered is not None:
         lead_in = "You might like this instead: " if asked is not None else ""
         lines.append(lead_in + _offer_sentence(offered) + ".")
-    greeting = f"Hi {first_name(consumer_name)},"
+    greeting = f"Hi {slot('first_name')},"
     if channel == "email":
         subject = (
-            f"{offered['title']} with {creator}" if offered else f"A note from {creator}'s team"
+            f"{slot('title', offered['id'])} with {creator}"
+            if offered
+            else f"A note from {creator}'s team"
         )
         body = "\n\n".join(
             [
@@ -93,7 +105,7 @@ def template_draft(
         "body": body,
         "confidence": 0.5,
         "service_ids": [offered["id"]] if offered else [],
-        "reasoning": "Template draft written from the profile's services and prices.",
+        "reasoning": "Template draft: fixed sentences around the service's title, price and link.",
         "source": "template",
         "fallback_reason": fallback_reason,
         "prompt_name": None,

@@ -13,7 +13,7 @@ from langgraph.graph import END, START, StateGraph
 
 from graphs.context import SalesContext
 from graphs.state import SalesState
-from nodes.check_draft import check_draft, route_after_check_draft
+from nodes.check_draft import make_check_draft, route_after_check_draft
 from nodes.draft_message import make_draft_message, write_template_draft
 from nodes.request_approval import make_request_approval, route_after_request_approval
 from nodes.save_draft import make_save_draft
@@ -23,6 +23,7 @@ from nodes.update_context import update_context
 from nodes.withdraw_draft import make_withdraw_draft, route_after_withdraw_draft
 from tools.channels import Transport
 from tools.drafting import Drafter
+from tools.judge import Judge
 from tools.outbox import OutboxTransport
 from tools.sales_store import InMemorySalesStore, SalesStore
 
@@ -33,6 +34,8 @@ class SalesAdapters:
     whatsapp: Transport
     email: Transport
     store: SalesStore
+    # The model judge of a draft's wording; None without a model (the lexicon alone then).
+    judge: Judge | None = None
 
 
 def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
@@ -42,7 +45,7 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
     builder.add_node("withdraw_draft", make_withdraw_draft(adapters.store))
     builder.add_node("draft_message", make_draft_message(adapters.drafter))
     builder.add_node("write_template_draft", write_template_draft)
-    builder.add_node("check_draft", check_draft)
+    builder.add_node("check_draft", make_check_draft(adapters.judge))
     builder.add_node("save_draft", make_save_draft(adapters.store))
     builder.add_node(
         "request_approval", make_request_approval(adapters.drafter.revises_with_feedback)
@@ -88,10 +91,12 @@ def studio_graph():
     """Entry point for `langgraph dev`: in-memory store, outbox transports, and the model
     from the environment when one is configured. The platform supplies the checkpointer."""
     from server.settings import Settings
-    from tools.llm import build_drafter
+    from tools.llm import build_drafter, build_judge
 
+    settings = Settings()
     adapters = SalesAdapters(
-        drafter=build_drafter(Settings()),
+        drafter=build_drafter(settings),
+        judge=build_judge(settings),
         whatsapp=OutboxTransport(),
         email=OutboxTransport(),
         store=_studio_store(),

@@ -66,6 +66,11 @@ class Draft(TypedDict, total=False):
 
 class DraftCheck(TypedDict):
     passed: bool
+    problems: list[dict[str, str]]  # findings: {"rule", "text", "detail"}
+
+
+class ProfileCheck(TypedDict):
+    passed: bool
     problems: list[str]
 
 
@@ -98,6 +103,7 @@ class SalesState(TypedDict, total=False):
     rejected_body: str | None  # the text the creator rejected, which a redraft must not repeat
     decision: Decision
     draft: Draft | None
+    draft_findings: list[dict[str, str]] | None  # from rendering the drafter's answer
     draft_check: DraftCheck | None
     draft_attempts: int
     feedback: str | None
@@ -116,7 +122,7 @@ class OnboardingState(TypedDict, total=False):
     writing: dict[str, Any] | None  # the profile's written fields
     writing_source: str | None  # 'llm' or 'deterministic'
     fallback_reason: str | None
-    profile_check: DraftCheck | None
+    profile_check: ProfileCheck | None
     attempts: int
     feedback: str | None
     review: dict[str, Any] | None

@@ -1,15 +1,22 @@
-"""Write the message for the creator to review, with the model or the template drafter."""
+"""Write the message for the creator to review, with the model or the template drafter.
+
+The drafter writes words and placeholders; the facts are rendered here by code
+(domain.draft_check), and what is wrong with the result goes to `check_draft`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date, datetime
 from typing import Any
 
 from langgraph.runtime import Runtime
 
+from domain.draft_check import render_written_draft
 from domain.offer import offerable_to_lead
+from domain.template_draft import first_name
 from graphs.context import SalesContext, context_of
-from graphs.state import SalesState
+from graphs.state import Draft, SalesState
 from tools.drafting import Drafter, DraftRequest, TemplateDrafter
 
 
@@ -19,6 +26,11 @@ def profile_for_lead(state: SalesState, runtime: Runtime[SalesContext]) -> dict[
     return offerable_to_lead(context_of(runtime).profile, bought)
 
 
+def event_day(state: SalesState) -> date:
+    """Time is the event's, never the wall clock's."""
+    return datetime.fromisoformat(state["event"]["occurred_at"]).date()
+
+
 def draft_request(state: SalesState, runtime: Runtime[SalesContext]) -> DraftRequest:
     payload = state["event"].get("payload") or {}
     return DraftRequest(
@@ -26,25 +38,42 @@ def draft_request(state: SalesState, runtime: Runtime[SalesContext]) -> DraftReq
         consumer=state["consumer"],
         decision=state["decision"],
         channel=state["decision"]["channel"],
+        today=event_day(state),
         feedback=state.get("feedback"),
         inbound_text=payload.get("text") if state["event"]["type"] == "inbound_message" else None,
     )
 
 
+def rendered(written: Draft, state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
+    """The state update for a drafter's answer: the rendered draft and its findings."""
+    draft, findings = render_written_draft(
+        dict(written),
+        profile_for_lead(state, runtime),
+        state["decision"]["channel"],
+        first_name(state["consumer"].get("name")),
+        event_day(state),
+    )
+    draft["profile_version"] = context_of(runtime).profile_version
+    return {
+        "draft": draft,
+        "draft_findings": findings,
+        "draft_attempts": state.get("draft_attempts", 0) + 1,
+    }
+
+
 def make_draft_message(drafter: Drafter) -> Callable[..., Awaitable[dict[str, Any]]]:
     async def draft_message(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
-        draft = await drafter.draft(draft_request(state, runtime))
-        draft["profile_version"] = context_of(runtime).profile_version
-        return {"draft": draft, "draft_attempts": state.get("draft_attempts", 0) + 1}
+        written = await drafter.draft(draft_request(state, runtime))
+        return rendered(written, state, runtime)
 
     return draft_message
 
 
 async def write_template_draft(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
     """The model's drafts failed the check twice: the template drafter writes this one."""
-    problems = "; ".join((state.get("draft_check") or {}).get("problems", []))
-    draft = await TemplateDrafter().draft(
-        draft_request(state, runtime), fallback_reason=f"model drafts failed the check: {problems}"
+    rules = sorted({f["rule"] for f in (state.get("draft_check") or {}).get("problems", [])})
+    written = await TemplateDrafter().draft(
+        draft_request(state, runtime),
+        fallback_reason=f"model drafts failed the check ({', '.join(rules)})",
     )
-    draft["profile_version"] = context_of(runtime).profile_version
-    return {"draft": draft, "draft_attempts": state.get("draft_attempts", 0) + 1}
+    return rendered(written, state, runtime)

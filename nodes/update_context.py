@@ -74,6 +74,7 @@ def update_context(state: SalesState) -> dict[str, Any]:
         # Reset what a single run produces.
         "decision": {},
         "draft": None,
+        "draft_findings": None,
         "draft_check": None,
         "draft_attempts": 0,
         "feedback": None,

@@ -27,7 +27,7 @@ from server.settings import Settings
 from tools.channels import Transport
 from tools.creator_source import CreatorSource, build_creator_source
 from tools.email import SesEmail
-from tools.llm import build_drafter, build_profile_writer
+from tools.llm import build_drafter, build_judge, build_profile_writer
 from tools.outbox import OutboxTransport
 from tools.whatsapp import TwilioWhatsApp
 
@@ -108,6 +108,7 @@ async def open_services(settings: Settings) -> Services:
         sales_store = PostgresSalesStore(pool)
         adapters = SalesAdapters(
             drafter=drafter,
+            judge=build_judge(settings),
             whatsapp=whatsapp,
             email=email,
             store=sales_store,

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal, Protocol
 
 from langchain_core.language_models import BaseChatModel
@@ -13,7 +14,8 @@ from pydantic import BaseModel, Field
 
 from domain.profile_writing import WRITING_FIELDS
 from domain.reasons import REASON_TEXT
-from domain.template_draft import first_name, template_draft
+from domain.slots import open_services
+from domain.template_draft import template_draft
 from graphs.state import Channel, ConsumerFacts, Decision, Draft
 from prompts import load_prompt
 from tools.llm import ModelFailed, ask_structured
@@ -32,11 +34,15 @@ class DraftRequest:
     consumer: ConsumerFacts
     decision: Decision
     channel: Channel
+    today: date  # the event's day: services that started before it are closed
     feedback: str | None = None
     inbound_text: str | None = None
 
 
 class Drafter(Protocol):
+    """Writes a message with placeholders for every fact (domain.slots); the graph renders
+    and checks it (domain.draft_check)."""
+
     # Can it rewrite a draft from the creator's feedback? A model can; a template cannot.
     revises_with_feedback: bool
 
@@ -51,21 +57,20 @@ class TemplateDrafter:
     async def draft(self, request: DraftRequest, fallback_reason: str | None = None) -> Draft:
         return template_draft(
             request.profile,
-            request.consumer.get("name"),
             request.decision,
             request.channel,
+            request.today,
             fallback_reason=fallback_reason,
         )
 
 
 class DraftOutput(BaseModel):
-    """What the model must answer: one message, and the facts it used."""
+    """What the model must answer: one message with placeholders for every fact."""
 
     channel: Literal["whatsapp", "email"]
-    subject: str | None = Field(description="Email subject; null for WhatsApp")
-    body: str = Field(description="The message text")
+    subject: str | None = Field(description="Email subject with placeholders; null for WhatsApp")
+    body: str = Field(description="The message text, every fact as a {{placeholder}}")
     service_ids: list[int] = Field(description="Ids of the services the message mentions")
-    prices_mentioned: list[str] = Field(description="Prices exactly as written in the message")
     confidence: float = Field(description="0 to 1: how likely the creator sends it unchanged")
     reasoning: str = Field(description="One sentence for the creator on why this message")
 
@@ -75,31 +80,40 @@ def fenced_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
 
 
-# What a prompt shows of each service: facts only, prices already formatted.
-SERVICE_PROMPT_FIELDS = (
-    "id",
-    "title",
-    "type",
-    "description",
-    "price_text",
-    "booking_url",
-    "active",
-    "status",
-    "schedule",
-    "seats_left",
-    "duration_minutes",
-)
+# What the drafting prompt shows of each open service: what it is, never a fact to copy (no
+# price, link, date or count: the model places slots for those) and never the creator's own
+# description.
+SERVICE_PROMPT_FIELDS = ("id", "title", "type", "duration_minutes")
+# The creator-approved writing the model may draw its tone and angle from; social proof is
+# left out (a rating or a count is a fact: {{rating}}).
+PROMPT_WRITING_FIELDS = tuple(f for f in WRITING_FIELDS if f != "social_proof")
 
 
 def services_for_prompt(services: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{key: s.get(key) for key in SERVICE_PROMPT_FIELDS} for s in services]
+    return [
+        {
+            **{key: s.get(key) for key in SERVICE_PROMPT_FIELDS},
+            "placeholders": [f"{{{{{kind}:{s['id']}}}}}" for kind in _service_slots(s)],
+        }
+        for s in services
+    ]
 
 
-def _profile_for_prompt(profile: dict[str, Any]) -> dict[str, Any]:
-    keep = ("display_name", "expertise", "languages", "profile_url", "ratings", *WRITING_FIELDS)
+def _service_slots(service: dict[str, Any]) -> list[str]:
+    kinds = ["title", "price", "link"]
+    if (service.get("schedule") or {}).get("starts_on"):
+        kinds.append("schedule")
+    if service.get("seats_left") is not None:
+        kinds.append("seats_left")
+    return kinds
+
+
+def _profile_for_prompt(profile: dict[str, Any], today: date) -> dict[str, Any]:
     return {
-        **{key: profile.get(key) for key in keep},
-        "services": services_for_prompt(profile.get("services", [])),
+        "expertise": profile.get("expertise"),
+        "languages": profile.get("languages"),
+        **{key: profile.get(key) for key in PROMPT_WRITING_FIELDS},
+        "open_services": services_for_prompt(list(open_services(profile, today).values())),
     }
 
 
@@ -116,24 +130,21 @@ class LLMDrafter:
 
     def _render(self, request: DraftRequest) -> tuple[str, str]:
         prompt = load_prompt(self._prompt_name)
-        profile = request.profile
         feedback = (
             f"\nThe previous draft was not accepted. Fix this: {request.feedback}\n"
             if request.feedback
             else ""
         )
         lead = {
-            "first_name": first_name(request.consumer.get("name")),
             "interested_in_service_id": request.decision.get("service_id"),
             "their_message": request.inbound_text,
         }
         text = prompt.render(
-            creator_name=profile.get("display_name", "the creator"),
             channel=request.channel,
             channel_rules=CHANNEL_RULES[request.channel],
             reason_text=REASON_TEXT.get(request.decision.get("reason", ""), ""),
             feedback_block=feedback,
-            creator_data=fenced_json(_profile_for_prompt(profile)),
+            creator_data=fenced_json(_profile_for_prompt(request.profile, request.today)),
             lead_data=fenced_json(lead),
         )
         return text, prompt.sha256
@@ -147,7 +158,7 @@ class LLMDrafter:
             log.warning("model draft failed, using the template drafter (%s)", failed)
             return await self._fallback.draft(request, fallback_reason=str(failed))
         return {
-            "channel": request.channel,
+            "channel": output.channel,
             "subject": output.subject if request.channel == "email" else None,
             "body": output.body.strip(),
             "confidence": min(1.0, max(0.0, output.confidence)),

@@ -13,7 +13,7 @@ from domain.marketplace import MarketplaceCreator
 from domain.profile import build_facts
 from domain.profile_writing import ProfileWriting, deterministic_writing
 from prompts import load_prompt
-from tools.drafting import fenced_json, services_for_prompt
+from tools.drafting import fenced_json
 from tools.llm import ModelFailed, ask_structured
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,23 @@ class DeterministicProfileWriter:
         return WrittenProfile(writing, "deterministic", fallback_reason=reason)
 
 
+# What the profile-writing prompt shows of each service: the facts, prices already formatted,
+# and the creator's description, all fenced as data.
+PROFILE_SERVICE_FIELDS = (
+    "id",
+    "title",
+    "type",
+    "description",
+    "price_text",
+    "booking_url",
+    "active",
+    "status",
+    "schedule",
+    "seats_left",
+    "duration_minutes",
+)
+
+
 def creator_data_for_prompt(data: MarketplaceCreator) -> dict[str, Any]:
     """The creator's own words plus the facts, with prices already formatted."""
     facts = build_facts(data)
@@ -51,7 +68,9 @@ def creator_data_for_prompt(data: MarketplaceCreator) -> dict[str, Any]:
         "expertise": user.expertise,
         "languages": user.languages,
         "profile_url": user.profile_url,
-        "services": services_for_prompt(facts["services"]),
+        "services": [
+            {key: s.get(key) for key in PROFILE_SERVICE_FIELDS} for s in facts["services"]
+        ],
         "ratings": facts["ratings"],
         "testimonials": [t.model_dump() for t in data.testimonials],
         "stats": data.stats,

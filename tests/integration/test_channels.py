@@ -164,10 +164,8 @@ async def test_a_rejection_with_feedback_gets_one_new_draft_from_the_model(datab
     first_answer = {
         "channel": "whatsapp",
         "subject": None,
-        "body": "Hi Neha! Ajay's 1:1 Career Strategy Call (₹1,999): "
-        "https://marketplace.example/ajay_shenoy/101",
+        "body": "Hi {{first_name}}! {{title:101}} ({{price:101}}): {{link:101}}",
         "service_ids": [101],
-        "prices_mentioned": ["₹1,999"],
         "confidence": 0.8,
         "reasoning": "First visit.",
     }

@@ -8,6 +8,7 @@ from tests.conftest import (
     NEHA,
     create_consumer,
     create_creator,
+    load_creator,
     running_service,
     wait_for_event,
 )
@@ -16,15 +17,21 @@ from tests.standins.openai_server import ScriptedOpenAI
 GOOD = {
     "channel": "whatsapp",
     "subject": None,
-    "body": "Hi Neha! Ajay's 1:1 Career Strategy Call (₹1,999) maps your next role: "
-    "https://marketplace.example/ajay_shenoy/101",
+    "body": "Hi {{first_name}}! {{creator_name}}'s {{title:101}} ({{price:101}}) maps your next "
+    "role: {{link:101}}",
     "service_ids": [101],
-    "prices_mentioned": ["₹1,999"],
     "confidence": 0.82,
     "reasoning": "First visit; the entry-level call is the natural next step.",
 }
-INVENTED_PRICE = {**GOOD, "body": "Hi Neha! The Career Strategy Call is just ₹1,499 this week."}
-INVENTED_LINK = {**GOOD, "body": "Hi Neha! Claim your spot: http://win-prizes.example/claim"}
+GOOD_RENDERED = (
+    "Hi Neha! Ajay Shenoy's 1:1 Career Strategy Call (₹1,999 per session) maps your next "
+    "role: https://marketplace.example/ajay_shenoy/101"
+)
+INVENTED_PRICE = {**GOOD, "body": "Hi {{first_name}}! {{title:101}} is just ₹1,499 this week."}
+INVENTED_LINK = {
+    **GOOD,
+    "body": "Hi {{first_name}}! Claim your spot: http://win-prizes.example/claim",
+}
 
 
 async def draft_for_first_visit(database_url: str, llm: ScriptedOpenAI) -> dict:
@@ -57,15 +64,18 @@ async def test_a_good_structured_answer_becomes_the_draft(database_url):
     with ScriptedOpenAI([{"json": GOOD}]) as llm:
         draft = await draft_for_first_visit(database_url, llm)
     assert draft["source"] == "llm"
-    assert draft["body"] == GOOD["body"]
+    assert draft["body"] == GOOD_RENDERED
     assert draft["confidence"] == pytest.approx(0.82)
     assert draft["prompt_name"] == "draft_message" and len(draft["prompt_hash"]) == 16
     request = llm.requests[0]
     assert request["model"] == "standin-model"
     assert request["response_format"]["type"] == "json_schema"
     prompt = request["messages"][0]["content"]
-    # Creator text is inside the fence, as data.
+    # Creator data is inside the fence, as data; descriptions and prices never reach the prompt.
     assert "<creator_data>" in prompt and "Leadership Accelerator" in prompt
+    assert "{{price:103}}" in prompt and "24,999" not in prompt
+    description = load_creator("ajay_shenoy")["services"][0]["description"]
+    assert description and description[:40] not in prompt
 
 
 @pytest.mark.parametrize(
@@ -84,12 +94,10 @@ async def test_a_failing_model_falls_back_to_the_template_drafter(database_url, 
 async def test_an_invented_price_is_caught_and_never_reaches_the_creator(database_url):
     with ScriptedOpenAI([{"json": INVENTED_PRICE}]) as llm:
         draft = await draft_for_first_visit(database_url, llm)
-    # The model got one redraft with the check's findings, then the template took over.
+    # The model got one redraft told which rules failed (not the words), then the template.
     assert len(llm.requests) == 2
-    assert (
-        "price INR 1,499 is not the price of an open service"
-        in (llm.requests[1]["messages"][0]["content"])
-    )
+    feedback = llm.requests[1]["messages"][0]["content"]
+    assert "State no price yourself" in feedback and "1,499" not in feedback
     assert draft["source"] == "template"
     assert "₹1,499" not in draft["body"]
     assert "failed the check" in draft["fallback_reason"]
@@ -99,5 +107,6 @@ async def test_an_invented_link_is_redrafted_by_the_model(database_url):
     with ScriptedOpenAI([{"json": INVENTED_LINK}, {"json": GOOD}]) as llm:
         draft = await draft_for_first_visit(database_url, llm)
     assert len(llm.requests) == 2
-    assert "win-prizes.example/claim" in llm.requests[1]["messages"][0]["content"]
-    assert draft["source"] == "llm" and draft["body"] == GOOD["body"]
+    feedback = llm.requests[1]["messages"][0]["content"]
+    assert "Write no link yourself" in feedback and "win-prizes" not in feedback
+    assert draft["source"] == "llm" and draft["body"] == GOOD_RENDERED

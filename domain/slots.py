@@ -1,0 +1,174 @@
+"""Fact slots: the model writes `{{price:103}}`, code writes "₹24,999 one-time".
+
+Every fact in a drafted message (a title, price, link, schedule, seat count, rating, name) is
+a placeholder that this module renders from the creator's data, and only from services open
+for booking on the day of the event. A placeholder it cannot render (unknown kind, unknown,
+inactive or ended service, a fact the data does not have) is a finding: the draft fails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain import findings as rules
+from domain.findings import Finding, finding
+
+# `{{kind}}` or `{{kind:ID}}`; bounded pieces, no nested quantifiers: linear to scan.
+SLOT = re.compile(r"\{\{\s{0,3}([a-z_]{1,20})(?::\s{0,3}([A-Za-z0-9_-]{1,40}))?\s{0,3}\}\}")
+SERVICE_SLOTS = ("title", "price", "link", "schedule", "seats_left")
+PLAIN_SLOTS = ("rating", "profile_link", "first_name", "creator_name")
+SLOT_NAMES = (*SERVICE_SLOTS, *PLAIN_SLOTS)
+
+# Service types sold per session; everything else without an interval is paid once.
+PER_SESSION_TYPES = {"call", "session", "consultation", "coaching", "dm", "mentoring"}
+INTERVAL_WORDS = {"month": "per month", "year": "per year", "week": "per week", "day": "per day"}
+
+
+def price_phrase(service: dict[str, Any]) -> str:
+    """'₹1,999 per session', '€180 per month', '$149 one-time', 'free'."""
+    price = service["price"]
+    if not price["amount"]:
+        return "free"
+    amount = service["price_text"].split("/")[0]  # price_text carries the interval as '/month'
+    interval = price.get("interval")
+    if interval:
+        return f"{amount} {INTERVAL_WORDS.get(interval, 'per ' + interval)}"
+    return f"{amount} per session" if service["type"] in PER_SESSION_TYPES else f"{amount} one-time"
+
+
+def schedule_phrase(schedule: dict[str, Any]) -> str | None:
+    starts = schedule.get("starts_on")
+    if not starts:
+        return None
+    try:
+        day = date.fromisoformat(str(starts))
+    except ValueError:
+        return None
+    parts = [f"starts {day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"]
+    if schedule.get("time"):
+        zone = f" ({schedule['timezone']})" if schedule.get("timezone") else ""
+        parts.append(f"at {schedule['time']}{zone}")
+    if schedule.get("sessions"):
+        sessions = int(schedule["sessions"])
+        parts.append(f"{sessions} session{'s' if sessions != 1 else ''}")
+    return ", ".join(parts)
+
+
+def service_ended(service: dict[str, Any], today: date) -> bool:
+    """A scheduled service whose start date has passed can no longer be booked."""
+    starts = (service.get("schedule") or {}).get("starts_on")
+    try:
+        return starts is not None and date.fromisoformat(str(starts)) < today
+    except ValueError:
+        return False
+
+
+def open_services(profile: dict[str, Any], today: date) -> dict[str, dict[str, Any]]:
+    """Services a message may name on `today`, by id as text."""
+    return {
+        str(s["id"]): s
+        for s in profile.get("services", [])
+        if s.get("active") and not service_ended(s, today)
+    }
+
+
+@dataclass
+class Rendered:
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+    service_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class SlotRenderer:
+    """Renders slots for one creator, one lead and one day."""
+
+    profile: dict[str, Any]
+    first_name: str
+    today: date
+
+    def __post_init__(self) -> None:
+        self._open = open_services(self.profile, self.today)
+        self._all = {str(s["id"]): s for s in self.profile.get("services", [])}
+
+    @property
+    def open_ids(self) -> set[str]:
+        return set(self._open)
+
+    def _service_fact(self, kind: str, service: dict[str, Any]) -> str | None:
+        if kind == "title":
+            return service["title"]
+        if kind == "price":
+            return price_phrase(service)
+        if kind == "link":
+            return service["booking_url"]
+        if kind == "schedule":
+            return schedule_phrase(service.get("schedule") or {})
+        if service.get("seats_left") is None:  # seats_left
+            return None
+        return f"{service['seats_left']} seats left"
+
+    def _plain_fact(self, kind: str) -> str | None:
+        if kind == "first_name":
+            return self.first_name
+        if kind == "creator_name":
+            return self.profile.get("display_name") or None
+        if kind == "profile_link":
+            return self.profile.get("profile_url") or None
+        ratings = self.profile.get("ratings") or {}
+        if ratings.get("average") is None or not ratings.get("count"):
+            return None
+        return f"{ratings['average']:.1f}/5 from {ratings['count']} reviews"
+
+    def render(self, text: str) -> Rendered:
+        result = Rendered(text="")
+        pieces: list[str] = []
+        last = 0
+        for match in SLOT.finditer(text):
+            pieces.append(text[last : match.start()])
+            last = match.end()
+            pieces.append(self._render_one(match, result))
+        pieces.append(text[last:])
+        result.text = "".join(pieces)
+        # Braces outside the placeholders are one the model got wrong, never text to send.
+        own_words = without_slots(text)
+        if "{" in own_words or "}" in own_words:
+            result.findings.append(
+                finding(rules.SLOT, "{{", "a placeholder is malformed; use {{kind:ID}}")
+            )
+        return result
+
+    def _render_one(self, match: re.Match[str], result: Rendered) -> str:
+        kind, service_id = match.group(1), match.group(2)
+        slot = match.group(0)
+        if kind in PLAIN_SLOTS and service_id is None:
+            fact = self._plain_fact(kind)
+        elif kind in SERVICE_SLOTS and service_id is not None:
+            service = self._open.get(service_id)
+            if service is None:
+                known = service_id in self._all
+                detail = (
+                    "names a service that is not open for booking"
+                    if known
+                    else "names a service this creator does not have"
+                )
+                result.findings.append(finding(rules.SERVICE, slot, detail))
+                return slot
+            if int(service["id"]) not in result.service_ids:
+                result.service_ids.append(int(service["id"]))
+            fact = self._service_fact(kind, service)
+        else:
+            result.findings.append(finding(rules.SLOT, slot, "is not a known placeholder"))
+            return slot
+        if fact is None:
+            result.findings.append(finding(rules.SLOT, slot, "the creator's data has no such fact"))
+            return slot
+        return fact
+
+
+def without_slots(text: str) -> str:
+    """The model's own words: every well-formed placeholder replaced by a space."""
+    return SLOT.sub(" ", text)
