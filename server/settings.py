@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     llm_timeout_s: float = Field(20.0, gt=0)
     llm_max_retries: int = Field(1, ge=0, le=5)
+    # A second model call judges what in a draft is not a fact; off (or no model): the
+    # lexicon alone.
+    draft_judge: Literal["on", "off"] = "on"
 
     # Every Twilio and SES call: the limit for connecting and for waiting on an answer, and
     # how many calls run at once per provider (each on its own threads, so a provider that

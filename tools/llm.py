@@ -28,7 +28,7 @@ async def ask_structured(model: Runnable, prompt: str, schema: type[T], timeout_
     return answer
 
 
-def build_chat_model(settings: Settings) -> ChatOpenAI | None:
+def build_chat_model(settings: Settings, temperature: float = 0.4) -> ChatOpenAI | None:
     if settings.openai_api_key is None:
         return None
     return ChatOpenAI(
@@ -37,7 +37,7 @@ def build_chat_model(settings: Settings) -> ChatOpenAI | None:
         base_url=settings.openai_base_url,
         timeout=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
-        temperature=0.4,
+        temperature=temperature,
     )
 
 
@@ -49,6 +49,17 @@ def build_drafter(settings: Settings):
     if model is None:
         return TemplateDrafter()
     return LLMDrafter(model, timeout_s=_call_budget(settings))
+
+
+def build_judge(settings: Settings):
+    """The model judge (with the lexicon beside it) when a model is configured and
+    DRAFT_JUDGE is on, else the lexicon judge."""
+    from tools.judge import LexiconJudge, LLMJudge
+
+    model = build_chat_model(settings, temperature=0.0) if settings.draft_judge == "on" else None
+    if model is None:
+        return LexiconJudge()
+    return LLMJudge(model, timeout_s=_call_budget(settings))
 
 
 def _call_budget(settings: Settings) -> float:
