@@ -7,7 +7,7 @@ request_approval (interrupt) -> send_whatsapp | send_email
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from langgraph.graph import END, START, StateGraph
 
@@ -23,7 +23,7 @@ from nodes.update_context import update_context
 from nodes.withdraw_draft import make_withdraw_draft, route_after_withdraw_draft
 from tools.channels import Transport
 from tools.drafting import Drafter
-from tools.judge import Judge
+from tools.judge import Judge, LexiconJudge
 from tools.outbox import OutboxTransport
 from tools.sales_store import InMemorySalesStore, SalesStore
 
@@ -34,8 +34,8 @@ class SalesAdapters:
     whatsapp: Transport
     email: Transport
     store: SalesStore
-    # The model judge of a draft's wording; None without a model (the lexicon alone then).
-    judge: Judge | None = None
+    # Judges a draft's wording: the lexicon, and with a model a second call.
+    judge: Judge = field(default_factory=LexiconJudge)
 
 
 def build_sales_graph(adapters: SalesAdapters) -> StateGraph:

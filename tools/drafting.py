@@ -108,11 +108,34 @@ def _service_slots(service: dict[str, Any]) -> list[str]:
     return kinds
 
 
+def _as_placeholders(value: Any, facts: list[tuple[str, str]]) -> Any:
+    """The approved writing with every price and link it quotes shown as its placeholder, so
+    the prompt holds no fact for the model to copy."""
+    if isinstance(value, str):
+        for fact, placeholder in facts:
+            value = value.replace(fact, placeholder)
+        return value
+    if isinstance(value, list):
+        return [_as_placeholders(v, facts) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_placeholders(v, facts) for k, v in value.items()}
+    return value
+
+
 def _profile_for_prompt(profile: dict[str, Any], today: date) -> dict[str, Any]:
+    services = profile.get("services", [])
+    # Longest first, so '₹24,999' is replaced before a shorter price inside it could be.
+    facts = sorted(
+        [(s["booking_url"], f"{{{{link:{s['id']}}}}}") for s in services]
+        + [(s["price_text"], f"{{{{price:{s['id']}}}}}") for s in services]
+        + ([(profile["profile_url"], "{{profile_link}}")] if profile.get("profile_url") else []),
+        key=lambda pair: -len(pair[0]),
+    )
+    writing = {key: profile.get(key) for key in PROMPT_WRITING_FIELDS}
     return {
         "expertise": profile.get("expertise"),
         "languages": profile.get("languages"),
-        **{key: profile.get(key) for key in PROMPT_WRITING_FIELDS},
+        **_as_placeholders(writing, facts),
         "open_services": services_for_prompt(list(open_services(profile, today).values())),
     }
 

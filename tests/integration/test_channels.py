@@ -176,6 +176,7 @@ async def test_a_rejection_with_feedback_gets_one_new_draft_from_the_model(datab
             database_url,
             openai_api_key="test-key",
             openai_base_url=model.base_url,
+            draft_judge="off",  # this script answers drafts only
             llm_timeout_s=2.0,
             llm_max_retries=0,
         ) as client:

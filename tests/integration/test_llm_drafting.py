@@ -34,12 +34,14 @@ INVENTED_LINK = {
 }
 
 
-async def draft_for_first_visit(database_url: str, llm: ScriptedOpenAI) -> dict:
+async def draft_for_first_visit(database_url: str, llm: ScriptedOpenAI, judge: str = "off") -> dict:
+    """The draft for a first visit; by default the script answers drafts only (no judge)."""
     async with running_service(
         database_url,
         openai_api_key="test-key",
         openai_base_url=llm.base_url,
         openai_model="standin-model",
+        draft_judge=judge,
         llm_timeout_s=1.0,
         llm_max_retries=0,
     ) as client:
@@ -57,7 +59,8 @@ async def draft_for_first_visit(database_url: str, llm: ScriptedOpenAI) -> dict:
         )
         event = await wait_for_event(client, posted.json()["event_id"])
         assert event["decision"]["act"] is True, event
-        return (await client.get(f"/approvals/{event['decision']['approval_id']}")).json()["draft"]
+        approval = (await client.get(f"/approvals/{event['decision']['approval_id']}")).json()
+        return {**approval["draft"], "check": event["decision"]["draft_check"]}
 
 
 async def test_a_good_structured_answer_becomes_the_draft(database_url):
@@ -110,3 +113,38 @@ async def test_an_invented_link_is_redrafted_by_the_model(database_url):
     feedback = llm.requests[1]["messages"][0]["content"]
     assert "Write no link yourself" in feedback and "win-prizes" not in feedback
     assert draft["source"] == "llm" and draft["body"] == GOOD_RENDERED
+
+
+def verdict(**present: str) -> dict:
+    """A judge answer: every rubric class absent unless given with its quote."""
+    classes = ("offer", "guarantee", "urgency", "invented_service", "social_proof", "off_platform")
+    return {c: {"present": c in present, "quote": present.get(c, "")} for c in classes}
+
+
+async def test_a_draft_the_judge_clears_reaches_the_creator_as_passed(database_url):
+    with ScriptedOpenAI([{"json": GOOD}, {"json": verdict()}]) as llm:
+        draft = await draft_for_first_visit(database_url, llm, judge="on")
+    assert draft["source"] == "llm" and draft["check"]["passed"] is True
+    judged = llm.requests[1]["messages"][0]["content"]
+    # The judge reads the rendered message, never the placeholders or creator free text.
+    assert "₹1,999 per session" in judged and "{{price:101}}" not in judged
+    description = load_creator("ajay_shenoy")["services"][0]["description"]
+    assert description[:40] not in judged
+
+
+async def test_a_claim_the_judge_names_is_redrafted_without_quoting_it(database_url):
+    steps = [{"json": GOOD}, {"json": verdict(offer="first call on us")}, {"json": GOOD}]
+    steps.append({"json": verdict()})
+    with ScriptedOpenAI(steps) as llm:
+        draft = await draft_for_first_visit(database_url, llm, judge="on")
+    redraft_prompt = llm.requests[2]["messages"][0]["content"]
+    assert "Make no offer" in redraft_prompt and "first call on us" not in redraft_prompt
+    assert draft["source"] == "llm" and draft["check"]["passed"] is True
+
+
+async def test_a_judge_that_fails_holds_the_draft_flagged_not_judged(database_url):
+    with ScriptedOpenAI([{"json": GOOD}, {"status": 500}]) as llm:
+        draft = await draft_for_first_visit(database_url, llm, judge="on")
+    assert draft["source"] == "llm" and draft["body"] == GOOD_RENDERED
+    assert draft["check"]["passed"] is False
+    assert [p["rule"] for p in draft["check"]["problems"]] == ["not_judged"]
