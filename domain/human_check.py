@@ -12,6 +12,7 @@ the profile's lookups are built once per check, each fact is compared in constan
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -45,6 +46,16 @@ _OFFERING_NOUNS = frozenset(
     "consultation intensive bundle package summit training certification lab".split()
 )
 _RECURRING = ("month", "week", "year", "day")
+
+
+# Words that do not name a service on their own, whatever title they are in.
+_GENERIC = frozenset(
+    "week month day hour minute min year time session night live free new one min".split()
+)
+
+
+def _names_something(word: str) -> bool:
+    return len(word) >= 3 and not word.isdigit() and word not in _GENERIC and word not in _STOPWORDS
 
 
 def _key(word: str) -> str:
@@ -96,7 +107,8 @@ class ProfileLookups:
                     self.closed_links.setdefault(link_key(url), sid)
         if profile.get("profile_url"):
             self.links[link_key(profile["profile_url"])] = None
-        # Phrases of 1..6 words of every title, not starting or ending with a stopword.
+        # Phrases of 1..6 words of every title, not starting or ending with a stopword, and
+        # naming something ("1:1" or "6 weeks" alone names no service).
         self.phrases: dict[tuple[str, ...], set[str]] = {}
         for sid, service in self.services.items():
             words = [_key(t.folded) for t in _phrase_words(scan(service["title"]).tokens)]
@@ -104,6 +116,8 @@ class ProfileLookups:
                 for i in range(len(words) - n + 1):
                     phrase = tuple(words[i : i + n])
                     if phrase[0] in _STOPWORDS or phrase[-1] in _STOPWORDS:
+                        continue
+                    if not any(_names_something(w) for w in phrase):
                         continue
                     # One word names a service only when it is the whole title.
                     if n == 1 and len(words) > 1:
@@ -141,10 +155,16 @@ def _interval_matches(said: str | None, interval: str | None) -> bool:
     return True
 
 
+@dataclass
 class _Mention:
-    def __init__(self, start: int, end: int, segment: int, ids: set[str], first: int, last: int):
-        self.start, self.end, self.segment, self.ids = start, end, segment, ids
-        self.first_token, self.last_token = first, last
+    """A service title named in the text: where, and which services it may be."""
+
+    start: int
+    end: int
+    segment: int
+    ids: set[str]
+    first_token: int  # index among the text's words
+    last_token: int
 
 
 def _mentions(facts: TextFacts, lookups: ProfileLookups) -> list[_Mention]:

@@ -214,3 +214,11 @@ def test_wording_checks_plug_in(monkeypatch):
 def test_unknown_channel_is_refused():
     with pytest.raises(ValueError, match="channel"):
         check_rendered_text("Hi", AJAY, "sms")
+
+
+def test_numbers_and_generic_words_of_a_title_name_no_service():
+    # "6 weeks" (from "Leadership Accelerator (6 weeks)") and "1:1" are not the accelerator
+    # or the call: the price goes with the review named after them.
+    text = "In the next 6 weeks I can help 1:1. The Resume and LinkedIn Review is ₹999."
+    assert rules(text) == []
+    assert rules("In the next 6 weeks: ₹24,999.") == []  # any open service's price
