@@ -1,16 +1,20 @@
 """The creator data the marketplace returns, validated at the edge.
 
 Every list and text is capped: the data is checked, stored, put into prompts and checkpoints,
-so one oversized creator must be refused here rather than slow everything after it.
+so one oversized creator must be refused here rather than slow everything after it. The caps
+apply to the text as sent, before anything else looks at it. Every text is then stored as a
+reader sees it (domain.sanitize): NFKC, no invisible characters, no tags or entities.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from annotated_types import MaxLen
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from domain.plain_json import PlainJsonModel
+from domain.sanitize import clean_json
 
 MAX_SERVICES = 200
 MAX_TESTIMONIALS = 200
@@ -26,13 +30,39 @@ Name = Annotated[str, Field(max_length=MAX_NAME)]
 Url = Annotated[str, Field(max_length=MAX_URL)]
 
 
-class Price(BaseModel):
+class CleanText(BaseModel):
+    """Every text of the model, extra fields included, cleaned once its caps have passed;
+    a text that normalisation lengthens past its cap is refused naming the field."""
+
+    @model_validator(mode="after")
+    def _clean_texts(self) -> Self:
+        for name, info in type(self).model_fields.items():
+            value = getattr(self, name)
+            if not isinstance(value, str | list | dict):
+                continue
+            cleaned = clean_json(value)
+            cap = next((m.max_length for m in info.metadata if isinstance(m, MaxLen)), None)
+            if isinstance(cleaned, str) and cap is not None and len(cleaned) > cap:
+                raise ValueError(f"{name} is longer than {cap} characters once normalised")
+            if isinstance(cleaned, list) and any(
+                isinstance(item, str) and len(item) > MAX_NAME for item in cleaned
+            ):
+                raise ValueError(f"an item of {name} is longer than {MAX_NAME} characters")
+            if cleaned != value:
+                setattr(self, name, cleaned)
+        if self.__pydantic_extra__:
+            for name, value in self.__pydantic_extra__.items():
+                self.__pydantic_extra__[name] = clean_json(value)
+        return self
+
+
+class Price(CleanText):
     amount: float = Field(ge=0, allow_inf_nan=False)
     currency: str = Field(min_length=3, max_length=3)
     interval: Name | None = None
 
 
-class Service(BaseModel):
+class Service(CleanText):
     model_config = ConfigDict(extra="allow")
 
     id: int
@@ -60,7 +90,7 @@ class Service(BaseModel):
         return seats
 
 
-class User(BaseModel):
+class User(CleanText):
     model_config = ConfigDict(extra="allow")
 
     id: int
@@ -76,18 +106,18 @@ class User(BaseModel):
     social: dict[str, Any] = {}
 
 
-class Testimonial(BaseModel):
+class Testimonial(CleanText):
     author: Name = ""
     rating: float | None = Field(None, allow_inf_nan=False)
     text: str = Field("", max_length=MAX_TESTIMONIAL)
 
 
-class Ratings(BaseModel):
+class Ratings(CleanText):
     average: float | None = Field(None, allow_inf_nan=False)
     count: int = 0
 
 
-class MarketplaceCreator(PlainJsonModel):
+class MarketplaceCreator(PlainJsonModel, CleanText):
     """`fetchByUsernameAdditionalDetails` as the marketplace returns it."""
 
     model_config = ConfigDict(extra="allow")

@@ -27,6 +27,9 @@ class Approve(BaseModel):
 class Edit(BaseModel):
     type: Literal["edit"]
     edited_action: EditedAction
+    confirm: bool = Field(
+        False, description="Send an edited message even though the check found problems in it"
+    )
 
 
 class Reject(BaseModel):

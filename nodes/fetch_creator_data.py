@@ -6,6 +6,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from domain.intake import intake_findings
 from graphs.state import OnboardingState
 from tools.creator_source import CreatorSource
 from tools.onboarding_store import OnboardingStore
@@ -30,6 +31,9 @@ def make_fetch_creator_data(
             state["onboarding_id"],
             raw_data=raw,
             timing=("fetch_ms", round((time.perf_counter() - started) * 1000)),
+            # Names and titles carrying an offer, price, link or contact (the API's own
+            # fetch records these when it creates the run).
+            problems=intake_findings(creator),
         )
         return {"raw_data": raw}
 

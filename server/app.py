@@ -16,6 +16,7 @@ from server.errors import InternalErrors, unstorable_data, validation_error
 from server.routes import (
     agents,
     approvals,
+    checks,
     consumers,
     creators,
     events,
@@ -92,6 +93,7 @@ def create_app(settings: Settings) -> FastAPI:
         health,
         onboarding,
         creators,
+        checks,
         agents,
         consumers,
         events,

@@ -344,18 +344,21 @@ async def create_onboarding(
     data_source: str,
     raw_data: dict[str, Any] | None,
     timings: dict[str, int],
+    problems: list[Any] | None = None,
 ) -> Row:
+    """A queued run; `problems` are findings known at intake (domain.intake)."""
     return await _one(
         conn,
         """
-        INSERT INTO onboardings (id, creator_id, data_source, raw_data, timings)
-        VALUES (%s, %s, %s, %s, %s) RETURNING *""",
+        INSERT INTO onboardings (id, creator_id, data_source, raw_data, timings, problems)
+        VALUES (%s, %s, %s, %s, %s, %s) RETURNING *""",
         (
             onboarding_id,
             creator_id,
             data_source,
             Jsonb(raw_data) if raw_data is not None else None,
             Jsonb(timings),
+            Jsonb(problems or []),
         ),
     )
 

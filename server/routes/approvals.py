@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import ValidationError
 
 from domain.draft_check import MAX_LENGTH, MAX_SUBJECT_LENGTH
+from domain.findings import Finding
+from domain.human_check import check_rendered_text
+from domain.offer import offerable_to_lead
 from domain.profile_writing import WRITING_FIELDS, ProfileWriting
 from domain.review import ALLOWED_DECISIONS, ReviewResponse, action_name
 from nodes.review_profile import ACTION as PROFILE_ACTION
@@ -62,6 +66,44 @@ def _edit_problem(approval: dict[str, Any], decision: dict[str, Any]) -> str | N
     return None
 
 
+def _edit_findings(
+    approval: dict[str, Any], decision: dict[str, Any], profile: dict[str, Any]
+) -> list[Finding]:
+    """The edited message checked as sent, against the facts open to this lead."""
+    args = decision["edited_action"]["args"]
+    subject = args.get("subject", approval["draft"].get("subject"))
+    enrolled = (approval.get("consumer_context") or {}).get("enrolled_service_ids") or []
+    return check_rendered_text(
+        args["body"],
+        offerable_to_lead(profile, enrolled),
+        approval["channel"],
+        subject if isinstance(subject, str) else None,
+    )
+
+
+async def _check_edit(
+    conn: Any, approval: dict[str, Any], decision: dict[str, Any]
+) -> list[Finding]:
+    """Findings in an edited message; 409 with them unless the creator confirmed."""
+    if approval["kind"] != "message" or approval["status"] != "pending":
+        return []
+    profile = await repository.latest_profile(conn, approval["creator_id"])
+    if profile is None:
+        return []
+    findings = await asyncio.to_thread(_edit_findings, approval, decision, profile["profile"])
+    if findings and not decision.get("confirm"):
+        raise HTTPException(
+            409,
+            {
+                "message": "the edited message has problems; fix them, or send the same "
+                'decision with "confirm": true to send it as it is',
+                "passed": False,
+                "problems": findings,
+            },
+        )
+    return findings
+
+
 @router.get("/approvals")
 async def list_approvals(
     services: ServicesDep,
@@ -91,7 +133,9 @@ async def get_approval(approval_id: str, services: ServicesDep) -> dict[str, Any
 async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) -> dict[str, Any]:
     """Approve, edit or reject a draft (`{"decisions": [{"type": "approve"}]}`).
 
-    Only the first decision counts: a second one gets 409 and sends nothing.
+    An edited message is checked as sent (domain.human_check): with findings it gets 409
+    listing them, unless the edit carries `"confirm": true`. Only the first decision
+    counts: a second one gets 409 and sends nothing.
     """
     decision = body.decisions[0].model_dump(exclude_none=True)
     if decision["type"] not in ALLOWED_DECISIONS:
@@ -104,8 +148,11 @@ async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) 
         approval = await repository.get_approval(conn, approval_id)
         if approval is None:
             raise HTTPException(404, f"approval {approval_id!r} not found")
-        if decision["type"] == "edit" and (problem := _edit_problem(approval, decision)):
-            raise HTTPException(422, problem)
+        findings: list[Finding] = []
+        if decision["type"] == "edit":
+            if problem := _edit_problem(approval, decision):
+                raise HTTPException(422, problem)
+            findings = await _check_edit(conn, approval, decision)
         status = STATUS_OF_DECISION[decision["type"]]
         note = None
         if (
@@ -125,7 +172,12 @@ async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) 
             approval["thread_id"],
             "creator",
             f"draft_{status}",
-            {"approval_id": approval_id, "decision": decision},
+            {
+                "approval_id": approval_id,
+                "decision": decision,
+                # An edit sent despite findings: what they were, and that the creator confirmed.
+                **({"findings": findings, "confirmed": True} if findings else {}),
+            },
         )
         await services.jobs.enqueue_resume(conn, approval)
     return {"approval_id": approval_id, "status": status, "note": note}

@@ -6,6 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 
+from domain.findings import Finding
+from domain.intake import intake_findings
+from domain.marketplace import MarketplaceCreator
 from domain.profile_writing import build_profile
 from server import repository
 from server.deps import ServicesDep
@@ -14,13 +17,18 @@ from server.schemas import CreatorIn
 router = APIRouter(tags=["creators"])
 
 
+def _profile_and_findings(data: MarketplaceCreator) -> tuple[dict[str, Any], list[Finding]]:
+    return build_profile(data), intake_findings(data)
+
+
 @router.post("/creators", status_code=status.HTTP_201_CREATED)
 async def create_creator(body: CreatorIn, services: ServicesDep) -> dict[str, Any]:
     """Create (or refresh) a creator from marketplace data, build its sales profile and
-    deploy its sales agent with default settings."""
+    deploy its sales agent with default settings. `findings` lists names and titles that
+    carry an offer, a price, a link or contact details, for the creator to fix."""
     data = body.marketplace_data
     # Up to MAX_SERVICES services to check: CPU work, kept off the event loop.
-    profile = await asyncio.to_thread(build_profile, data)
+    profile, findings = await asyncio.to_thread(_profile_and_findings, data)
     async with services.pool.connection() as conn, conn.transaction():
         creator = await repository.upsert_creator(
             conn, body.username, data.user.display_name, data.model_dump(mode="json")
@@ -42,6 +50,7 @@ async def create_creator(body: CreatorIn, services: ServicesDep) -> dict[str, An
         "profile_version": version,
         "agent": agent,
         "profile": profile,
+        "findings": findings,
     }
 
 

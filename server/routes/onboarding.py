@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, status
 from pydantic import ConfigDict, Field
 
+from domain.intake import intake_findings
 from domain.marketplace import MarketplaceCreator
 from domain.plain_json import PlainJsonModel
 from domain.threads import onboarding_thread_id
@@ -83,15 +85,20 @@ async def _start(services: Services, username: str, inline: dict[str, Any] | Non
     creator, data_source, timings = await _creator_data(services, username, inline)
     onboarding_id = uuid.uuid4().hex
     raw = creator.model_dump(mode="json")
+    # Names and titles that carry an offer, price, link or contact: the run's first findings.
+    findings = await asyncio.to_thread(intake_findings, creator)
     async with services.pool.connection() as conn, conn.transaction():
         await repository.ensure_creator(conn, username, creator.user.display_name, raw)
-        await repository.create_onboarding(conn, onboarding_id, username, data_source, raw, timings)
+        await repository.create_onboarding(
+            conn, onboarding_id, username, data_source, raw, timings, findings
+        )
         await services.jobs.enqueue_onboarding(conn, onboarding_id)
     return {
         "onboarding_id": onboarding_id,
         "creator_id": username,
         "status": "queued",
         "data_source": data_source,
+        "findings": findings,
     }
 
 
