@@ -5,7 +5,7 @@ and is open, ratings and seat counts match the data; no e-mail address, phone nu
 markup; within the channel's length.
 
 Facts are found by domain.text_facts on the normalised text; wording (offers, guarantees,
-urgency...) is another check's job, plugged in through WORDING_CHECKS. Linear in the text:
+urgency...) is the lexicon's, run through WORDING_CHECKS. Linear in the text:
 the profile's lookups are built once per check, each fact is compared in constant time.
 """
 
@@ -30,11 +30,12 @@ from domain.findings import (
     Finding,
     finding,
 )
+from domain.lexicon import lexicon_findings
 from domain.text_facts import Link, Price, TextFacts, Token, interval_kind, scan
 
-# Wording checks (offers, guarantees, urgency...), each `text -> findings`; filled by
-# whoever wires the lexicon in, run on the normalised text.
-WORDING_CHECKS: list[Callable[[str], list[Finding]]] = []
+# Wording checks (offers, guarantees, urgency...), each `text -> findings`, run on the
+# normalised text: the multilingual lexicon, the same one drafts are judged with.
+WORDING_CHECKS: tuple[Callable[[str], list[Finding]], ...] = (lexicon_findings,)
 
 _STOPWORDS = frozenset("and or the a an of for to in on with into your my by at from".split())
 _LONGEST_PHRASE = 6  # words of a title matched as a mention
