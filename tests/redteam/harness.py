@@ -210,6 +210,7 @@ async def check_profile(
         # waiting for review is the item itself, passed by the check.
         through=profile.get("source") == "llm",
         rules=_problem_rules(run.get("problems") or []),
+        problems=run.get("problems") or [],
         source=profile.get("source"),
         status=run.get("status"),
         model_requests=len(model.prompts("profile")),

@@ -156,6 +156,8 @@ def _listing(results, path, label) -> list[str]:
     lines = []
     for r in wrong:
         reported = ", ".join(r["rules"]) or "nothing"
+        if not r["rules"] and r.get("problems"):
+            reported = f"`{str(r['problems'][0])[:100]}`"
         extra = f"; {r['error']}" if r.get("error") else ""
         lines.append(f"- `{r['id']}` ({r['language']}): reported {reported}{extra}")
     return lines or ["- none"]
