@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run worker test lint format studio clean
+.PHONY: run worker test trust lint format studio clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ worker: $(RUN_STAMP)
 test: $(TEST_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# The red-team corpus through the service: rates and the issue's targets in docs/trust.md.
+trust: $(TEST_STAMP)
+	$(PY) -m tests.redteam.run
 
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
