@@ -11,6 +11,7 @@ the profile's lookups are built once per check, each fact is compared in constan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,6 +24,7 @@ from domain.findings import (
     LENGTH,
     LINK,
     MARKUP,
+    OFFER,
     PRICE,
     RATING,
     SEATS,
@@ -31,12 +33,14 @@ from domain.findings import (
     finding,
 )
 from domain.lexicon import lexicon_findings
+from domain.normalize import fold_for_matching
 from domain.text_facts import Link, Price, TextFacts, Token, interval_kind, scan
 
 # Wording checks (offers, guarantees, urgency...), each `text -> findings`, run on the
 # normalised text: the multilingual lexicon, the same one drafts are judged with.
 WORDING_CHECKS: tuple[Callable[[str], list[Finding]], ...] = (lexicon_findings,)
 
+FREE = frozenset(("free", "gratis", "kostenlos", "gratuito", "gratuita", "無料", "मुफ्त", "muft"))
 _STOPWORDS = frozenset("and or the a an of for to in on with into your my by at from".split())
 _LONGEST_PHRASE = 6  # words of a title matched as a mention
 # Kinds of offering: a capitalised name ending in one ("VIP Mastermind") names a service.
@@ -251,10 +255,28 @@ def _open_first(ids: set[str], lookups: ProfileLookups) -> set[str]:
     return open_ids or ids
 
 
-def _service_findings(mentions: list[_Mention], lookups: ProfileLookups) -> list[Finding]:
+# Saying a service is not available is honest: naming it then offers nothing.
+_UNAVAILABLE = re.compile(
+    r"sold out|not open|no longer|unavailable|fully booked|closed|ausgebucht|ausverkauft|"
+    r"nicht verfügbar|agotad[oa]|completo|no está disponible|बिक गया|बिक चुका|उपलब्ध नहीं|"
+    r"満席|売り切れ|受付終了|終了しました"
+)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end] (bounded look-around keeps it linear overall)."""
+    left = max(text.rfind(stop, max(0, start - 300), start) for stop in ".!?。\n")
+    rights = [i for stop in ".!?。\n" if (i := text.find(stop, end, end + 300)) != -1]
+    return text[left + 1 : min(rights) if rights else end + 300]
+
+
+def _service_findings(
+    mentions: list[_Mention], lookups: ProfileLookups, text: str
+) -> list[Finding]:
     found = []
     for mention in mentions:
-        if not mention.ids & lookups.open_ids:
+        sentence = fold_for_matching(_sentence_around(text, mention.start, mention.end))
+        if not mention.ids & lookups.open_ids and not _UNAVAILABLE.search(sentence):
             sid = min(mention.ids)
             found.append(
                 finding(
@@ -458,12 +480,20 @@ def check_with(
         *_form_findings(facts),
         *_link_findings(facts, mentions, lookups),
         *_price_findings(facts, mentions, lookups),
-        *_service_findings(mentions, lookups),
+        *_service_findings(mentions, lookups, facts.text),
         *_invented_services(facts, mentions, lookups),
         *_count_findings(facts, mentions, lookups),
     ]
+    # A free service's price is "free": said of it, that is the fact, not an offer.
+    free_mentioned = any(
+        not lookups.services[sid]["price"]["amount"] for m in mentions for sid in m.ids
+    )
     for check in WORDING_CHECKS:
-        findings.extend(check(facts.text))
+        findings.extend(
+            f
+            for f in check(facts.text)
+            if not (free_mentioned and f["rule"] == OFFER and fold_for_matching(f["text"]) in FREE)
+        )
     unique = {(f["rule"], f["text"]): f for f in findings}
     return list(unique.values())
 

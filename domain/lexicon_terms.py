@@ -152,7 +152,7 @@ TERMS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
         ),
         "hi": (
             "गारंटी", "गारंटीड", "पक्का परिणाम", "पक्के नतीजे", "पक्का रिजल्ट", "पक्का रिज़ल्ट",
-            "निश्चित सफलता", "सफलता की गारंटी",
+            "निश्चित सफलता", "सफलता की गारंटी", "प्रमोशन पक्का", "नौकरी पक्की", "पक्की नौकरी",
         ),
         "hi-latn": (
             "guarantee ke saath", "guarantee ke sath", "pakka result*", "pakka naukri",
@@ -168,6 +168,7 @@ TERMS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
         ),
         "ja": (
             "保証", "必ず結果", "必ず成果", "必ず合格", "確実に", "絶対に成功", "成功確実",
+            "必ず内定", "内定確実", "必ず採用",
         ),
     },
     (URGENCY,): {
@@ -206,7 +207,8 @@ TERMS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
             "mauka mat chhodo", "limited seats hai",
         ),
         "es": (
-            "solo hoy", "sólo hoy", "hoy solamente", "únicamente hoy", "unicamente hoy",
+            "solo hoy", "sólo hoy", "solo por hoy", "sólo por hoy", "hoy solamente",
+            "únicamente hoy", "unicamente hoy",
             "última oportunidad", "ultima oportunidad", "últimas plazas", "ultimas plazas",
             "últimos lugares", "ultimos lugares", "últimos cupos", "ultimos cupos",
             "quedan pocas", "quedan pocos", "pocas plazas", "plazas limitadas",
@@ -250,7 +252,8 @@ TERMS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
             "सबसे लोकप्रिय", "सबसे ज्यादा बिकने", "सबसे ज़्यादा बिकने",
         ),
         "hi-latn": (
-            "hazaron", "hazaaron", "hajaron", "lakhon", "sainkdon", "mashhoor", "mashoor",
+            "hazaron", "hazaaron", "hajaron", "lakhon", "sainkdon", "sainkadon", "saikdon",
+            "mashhoor", "mashoor",
             "sabse popular", "sabse zyada bikne", "sabse jyada bikne",
         ),
         "es": (
@@ -265,6 +268,7 @@ TERMS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
             "tausende", "hunderte", "zufriedene kunden", "zufriedene teilnehmer",
             "berühmt*", "bestseller*", "bekannt aus", "bekannt durch", "meistverkauft*",
             "meistgebucht*", "beliebteste*", "preisgekrönt*", "fünf sterne",
+            "arbeiten jetzt bei", "arbeiten heute bei",
         ),
         "ja": (
             "大人気", "人気no.1", "人気ナンバーワン", "有名", "ベストセラー", "メディア掲載",

@@ -15,22 +15,31 @@ import unicodedata
 from domain import findings as rules
 from domain.findings import Finding, finding
 from domain.normalize import fold_for_matching, normalize
+from domain.spelled_facts import spelled_fact_findings
 
 MAX_OWN_WORDS = {"whatsapp": 900, "email": 3500}
 
 _CURRENCY_WORDS = re.compile(
     r"\b(?:rupees?|rs|inr|usd|dollars?|bucks|euros?|eur|pounds?|gbp|quid|pesos?|yen|jpy|"
-    r"rupaye|rupaiye|rupiya|paise|cents?|dólares?|euro)\b"
+    r"rupaye|rupaiye|rupiya|paise|cents?|dólares?|euro|tenner|fiver)\b"
     r"|रुपये|रुपए|रुपया|रु\.|ドル|ユーロ|円|ポンド|ルピー"
 )
+# Top-level domains as people spell addresses out ("example dot com").
+_SPOKEN_TLDS = "com|in|io|net|org|co|me|de|es|uk|jp|fr|ai|app|dev|coach|example|info|biz"
+# ASCII boundaries, not \b: in Japanese or Hindi text a domain touches the letters around it.
 _LINK = re.compile(
     r"(?:https?|ftp|javascript|mailto|tel|data|whatsapp|wa)\s{0,2}:|www\.|wa\.me"
-    # A bare domain: word.word, the last label a plausible top-level domain.
-    r"|\b[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,5}\.(?:com|in|io|net|org|co|me|app|link|ly|"
-    r"info|biz|xyz|site|online|store|shop|page|dev|ai|gg|to|tv|us|uk|de|es|jp|fr|example|"
-    r"html?)\b"
+    # A bare domain: label.label, the last one letters only ("e.g." and "i.e." are not).
+    r"|(?<![a-z0-9-])(?!e\.g\b|i\.e\b)[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,5}"
+    r"\.[a-z]{2,24}(?![a-z0-9-])"
+    # Spelled out: "example dot com", "ajay dot coach slash call".
+    rf"|(?<![a-z])dot\s{{1,3}}(?:{_SPOKEN_TLDS})(?![a-z])|\s(?:slash|punkt|punto)\s"
 )
-_EMAIL_OR_HANDLE = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}|(?:^|\s)@[a-z0-9_.]{2,30}")
+_EMAIL_OR_HANDLE = re.compile(
+    r"[^\s@]{1,64}@[^\s@]{1,255}|(?:^|\s)@[a-z0-9_.]{2,30}"
+    r"|[\(\[]\s{0,2}(?:at|dot)\s{0,2}[\)\]]"
+    rf"|(?<![a-z])at\s{{1,3}}[a-z0-9-]{{2,63}}\s{{1,3}}dot\s{{1,3}}(?:{_SPOKEN_TLDS})(?![a-z])"
+)
 _MARKUP = re.compile(r"<\s{0,3}[a-z/!?]|&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,10});|\]\(|\*\*|__|`")
 
 
@@ -55,6 +64,7 @@ def own_words_findings(words: str, channel: str) -> list[Finding]:
         found.append(finding(rules.CONTACT, match.group(0).strip(), "a contact address"))
     if match := _LINK.search(folded):
         found.append(finding(rules.LINK, match.group(0), "a link in the model's words"))
+    found.extend(spelled_fact_findings(text, folded))
     if match := _MARKUP.search(folded):
         found.append(finding(rules.MARKUP, match.group(0), "markup in a plain-text message"))
     limit = MAX_OWN_WORDS[channel]

@@ -127,12 +127,14 @@ class SlotRenderer:
         result = Rendered(text="")
         pieces: list[str] = []
         last = 0
-        for match in SLOT.finditer(text):
+        matches = list(SLOT.finditer(text))
+        for match in matches:
             pieces.append(text[last : match.start()])
             last = match.end()
             pieces.append(self._render_one(match, result))
         pieces.append(text[last:])
         result.text = "".join(pieces)
+        result.findings.extend(misattributed_facts(text, matches))
         # Braces outside the placeholders are one the model got wrong, never text to send.
         own_words = without_slots(text)
         if "{" in own_words or "}" in own_words:
@@ -169,6 +171,59 @@ class SlotRenderer:
         return fact
 
 
+# A fact belongs to the service named nearest to it: the title in its sentence (the one
+# before it first), else the last title before it.
+SENTENCE_END = re.compile(r"[.!?。！？\n]")
+FACT_RULE = {"price": rules.PRICE, "link": rules.LINK, "schedule": rules.SERVICE}
+FACT_RULE["seats_left"] = rules.SEATS
+
+
+def misattributed_facts(text: str, matches: list[re.Match[str]]) -> list[Finding]:
+    """A price, link, schedule or seat count placed next to another service's title
+    ("{{title:101}} is {{price:102}}"): every fact is right, the message is not. Linear."""
+    sentence_of = []
+    sentence = 0
+    last = 0
+    for match in matches:
+        sentence += len(SENTENCE_END.findall(text, last, match.start()))
+        last = match.start()
+        sentence_of.append(sentence)
+    titles = [
+        (i, m.group(2), sentence_of[i]) for i, m in enumerate(matches) if m.group(1) == "title"
+    ]
+    found: list[Finding] = []
+    before: tuple[str, int] | None = None  # (id, sentence) of the last title seen
+    next_title = 0
+    for i, match in enumerate(matches):
+        kind, service_id = match.group(1), match.group(2)
+        if kind == "title":
+            before = (service_id, sentence_of[i])
+            next_title += 1
+            continue
+        if kind not in FACT_RULE or service_id is None:
+            continue
+        after = titles[next_title] if next_title < len(titles) else None
+        if before is not None and before[1] == sentence_of[i]:
+            owner = before[0]
+        elif after is not None and after[2] == sentence_of[i]:
+            owner = after[1]
+        else:
+            owner = before[0] if before is not None else None
+        if owner is not None and owner != service_id:
+            found.append(
+                finding(
+                    FACT_RULE[kind], match.group(0), "is placed next to another service's title"
+                )
+            )
+    return found
+
+
+# Stands where a placeholder was, so a word check can tell "my course" (a service named in the
+# model's words) from "my {{title:103}} course" (a real one). A private-use character: no
+# check matches it and normalising keeps it.
+SLOT_MARK = "\ue000"
+
+
 def without_slots(text: str) -> str:
-    """The model's own words: every well-formed placeholder replaced by a space."""
-    return SLOT.sub(" ", text)
+    """The model's own words: every well-formed placeholder replaced by SLOT_MARK."""
+    return SLOT.sub(f" {SLOT_MARK} ", text)

@@ -73,9 +73,9 @@ CURRENCY_WORDS: dict[str, str | None] = {
         _table("rs inr rupee rupees rupaye rupaiye rupiya rupiye rupay रुपये रुपए रुपया रुपयों रु"),
         "INR",
     ),
-    **dict.fromkeys(_table("usd dollar dollars dólares dolares dolar"), "USD"),
-    **dict.fromkeys(_table("eur euro euros"), "EUR"),
-    **dict.fromkeys(_table("gbp pound pounds quid"), "GBP"),
+    **dict.fromkeys(_table("usd dollar dollars dólares dolares dolar ドル"), "USD"),
+    **dict.fromkeys(_table("eur euro euros ユーロ"), "EUR"),
+    **dict.fromkeys(_table("gbp pound pounds quid libra libras pfund ポンド"), "GBP"),
     **dict.fromkeys(_table("jpy yen 円"), "JPY"),
     **dict.fromkeys(_table("bucks buck"), None),  # a price, currency unsaid
 }
@@ -106,13 +106,15 @@ _NUMBER_WORDS = {
     **{_fold(w): v for w, v in (("pachas", 50), ("pachaas", 50), ("dos", 2), ("tres", 3))},
     **{_fold(w): v for w, v in (("cuatro", 4), ("cinco", 5), ("diez", 10), ("zwei", 2))},
     **{_fold(w): v for w, v in (("drei", 3), ("vier", 4), ("fünf", 5), ("zehn", 10))},
+    **{_fold(w): v for w, v in (("zwölf", 12), ("zwanzig", 20), ("doce", 12), ("veinte", 20))},
+    **{_fold(w): v for w, v in (("ciento", 100), ("cien", 100))},
 }
 # Words that are numbers only next to a multiplier or a currency ("do" is also English).
 _WEAK_NUMBER_WORDS = {_fold("a"): 1, _fold("an"): 1, _fold("do"): 2, _fold("un"): 1}
 _NUMBER_JOINERS = _table("and")
 SEAT_WORDS = _table("seat seats spot spots place places slot slots plätze plazas lugares सीट सीटें")
-_RATING_AFTER = _table("star stars")
-_RATING_BEFORE = _table("rated rating ratings rate")
+_RATING_AFTER = _table("star stars sterne sternen estrella estrellas sitare सितारे सितारा")
+_RATING_BEFORE = _table("rated rating ratings rate bewertung calificación valoración रेटिंग")
 _REVIEW_WORDS = _table("review reviews ratings testimonials")
 # "2.5k students" is a count (social proof, another check's business), not a price.
 _COUNT_NOUNS = _table(
