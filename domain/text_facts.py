@@ -113,9 +113,13 @@ _NUMBER_WORDS = {
 _WEAK_NUMBER_WORDS = {_fold("a"): 1, _fold("an"): 1, _fold("do"): 2, _fold("un"): 1}
 _NUMBER_JOINERS = _table("and")
 SEAT_WORDS = _table("seat seats spot spots place places slot slots plätze plazas lugares सीट सीटें")
-_RATING_AFTER = _table("star stars sterne sternen estrella estrellas sitare सितारे सितारा")
+_RATING_AFTER = _table(
+    "star stars sterne sternen estrella estrellas sitare सितारे सितारा रेटिंग rating"
+)
 _RATING_BEFORE = _table("rated rating ratings rate bewertung calificación valoración रेटिंग")
-_REVIEW_WORDS = _table("review reviews ratings testimonials")
+_REVIEW_WORDS = _table(
+    "review reviews ratings testimonials रिव्यू समीक्षा समीक्षाएं reseñas bewertungen レビュー"
+)
 # "2.5k students" is a count (social proof, another check's business), not a price.
 _COUNT_NOUNS = _table(
     "students learners members followers subscribers people users views customers clients "
@@ -274,6 +278,20 @@ def _tokens(text: str) -> tuple[list[Token], list[int]]:
     return tokens, breaks
 
 
+# Japanese writes the currency against the next word ("2,000円です"): a prefix, not a word.
+_CJK_CURRENCIES = (
+    ("円", "JPY"),
+    ("ドル", "USD"),
+    ("ユーロ", "EUR"),
+    ("ポンド", "GBP"),
+    ("ルピー", "INR"),
+)
+
+
+def _cjk_currency(word: str) -> str | None:
+    return next((code for prefix, code in _CJK_CURRENCIES if word.startswith(prefix)), None)
+
+
 def parse_number(text: str) -> float | None:
     """'2,999' 2999, '1,00,000' 100000, '2.5' 2.5, '24.999' 24999, '2,50' 2.5."""
     digits = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
@@ -393,6 +411,8 @@ def _read_counts_and_prices(facts: TextFacts) -> None:
                 currency, marked, j = CURRENCY_SYMBOLS[after.text], True, j + 1
             elif after.kind == "word" and after.folded in CURRENCY_WORDS:
                 currency, marked, j = CURRENCY_WORDS[after.folded], True, j + 1
+            elif after.kind == "word" and (cjk := _cjk_currency(after.folded)):
+                currency, marked, j = cjk, True, j + 1
             elif after.kind == "slash" and after.text == "/-":  # "2999/-": rupees
                 currency, marked, j = "INR", True, j + 1
         if not marked:
@@ -448,14 +468,22 @@ def _read_count(facts: TextFacts, tokens: list[Token], i: int, j: int, value: fl
         return j + width
     if (
         value <= 10
-        and any(t is not None and t.folded in _RATING_BEFORE for t in (prev, prev2))
+        and any(
+            t is not None and (t.folded in _RATING_BEFORE or t.folded.startswith("評価"))
+            for t in (prev, prev2)
+        )
         and tokens[i].kind == "num"
     ):
         facts.ratings.append(Count(text[start : tokens[j - 1].end], value, False, start, seg))
         return j
-    if nxt is not None and nxt.folded in _REVIEW_WORDS:
-        facts.review_counts.append(Count(text[start : nxt.end], value, at_least, start, seg))
-        return j + 1
+    # "187 reviews", "1000 से ज़्यादा रिव्यू" (a word or two between).
+    for offset, noun in enumerate((nxt, nxt2, nxt3)):
+        if noun is not None and noun.folded in _REVIEW_WORDS:
+            counted = Count(text[start : noun.end], value, at_least or offset > 0, start, seg)
+            facts.review_counts.append(counted)
+            return j + offset + 1
+        if noun is None or noun.kind != "word" or offset == 0 and noun.folded in SEAT_WORDS:
+            break
     for offset, noun in enumerate((nxt, nxt2, nxt3)):
         if noun is not None and noun.folded in SEAT_WORDS:
             facts.seat_counts.append(Count(text[start : noun.end], value, at_least, start, seg))
