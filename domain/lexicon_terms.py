@@ -379,11 +379,12 @@ NEGATORS_BEFORE = frozenset(
     "sin nunca ni ningún ningun ninguna ninguno tampoco "
     "kein keine keinen keiner keinem nicht nie niemals ohne bina बिना".split()
 )
-NEGATORS_AFTER = frozenset("nahi nahin nai नहीं नही nicht kein keine keinen".split())
+NEGATORS_AFTER = frozenset("nahi nahin nai नहीं नही न nicht kein keine keinen".split())
 FILLERS = frozenset(
     # English
     "a an any the such real really honestly personally truly actually currently usually "
     "ever i we it is are be there that this offer offering give giving provide do run make "
+    "anything something "
     "have has sell promise guarantee results result outcome outcomes need to pay by via "
     "through use accept take specific special extra hidden "
     # Spanish

@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.marketplace import MarketplaceCreator
 from domain.profile import build_facts
-from domain.profile_check import check_profile_writing
+from domain.profile_check import check_profile_writing, profile_feedback
 from graphs.state import OnboardingState
 from tools.onboarding_store import OnboardingStore
 
@@ -29,7 +29,9 @@ def make_check_profile(store: OnboardingStore) -> Callable[..., Awaitable[dict[s
             await store.update_run(state["onboarding_id"], problems=problems)
         update: dict[str, Any] = {"profile_check": {"passed": not problems, "problems": problems}}
         if problems:
-            update["feedback"] = "; ".join(problems)
+            # Which fields broke which rule, never the words: the model must not route
+            # around the check (domain.findings.GENERIC_FEEDBACK).
+            update["feedback"] = profile_feedback(problems)
         return update
 
     return check_profile
