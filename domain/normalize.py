@@ -25,6 +25,12 @@ _CONFUSABLES = str.maketrans(
 )  # fmt: skip
 
 
+# Stands where a placeholder was (domain.slots.without_slots), so a word check can tell "my
+# course" (a service named in the model's words) from "my {{title:103}} course" (a real one).
+# A private-use character: no check matches it and normalising keeps it.
+SLOT_MARK = "\ue000"
+
+
 def strip_format_characters(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 

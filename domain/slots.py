@@ -15,6 +15,8 @@ from typing import Any
 
 from domain import findings as rules
 from domain.findings import Finding, finding
+from domain.normalize import SLOT_MARK
+from domain.safe_names import display_name_for_messages, name_is_clean
 
 # `{{kind}}` or `{{kind:ID}}`; bounded pieces, no nested quantifiers: linear to scan.
 SLOT = re.compile(r"\{\{\s{0,3}([a-z_]{1,20})(?::\s{0,3}([A-Za-z0-9_-]{1,40}))?\s{0,3}\}\}")
@@ -67,11 +69,14 @@ def service_ended(service: dict[str, Any], today: date) -> bool:
 
 
 def open_services(profile: dict[str, Any], today: date) -> dict[str, dict[str, Any]]:
-    """Services a message may name on `today`, by id as text."""
+    """Services a message may name on `today`, by id as text: open for booking, not ended,
+    and with a title that is a name, not an advert."""
     return {
         str(s["id"]): s
         for s in profile.get("services", [])
-        if s.get("active") and not service_ended(s, today)
+        if s.get("active")
+        and not service_ended(s, today)
+        and name_is_clean(s["title"], free_ok=not s["price"]["amount"])
     }
 
 
@@ -115,7 +120,7 @@ class SlotRenderer:
         if kind == "first_name":
             return self.first_name
         if kind == "creator_name":
-            return self.profile.get("display_name") or None
+            return display_name_for_messages(self.profile.get("display_name") or "")
         if kind == "profile_link":
             return self.profile.get("profile_url") or None
         ratings = self.profile.get("ratings") or {}
@@ -216,12 +221,6 @@ def misattributed_facts(text: str, matches: list[re.Match[str]]) -> list[Finding
                 )
             )
     return found
-
-
-# Stands where a placeholder was, so a word check can tell "my course" (a service named in the
-# model's words) from "my {{title:103}} course" (a real one). A private-use character: no
-# check matches it and normalising keeps it.
-SLOT_MARK = "\ue000"
 
 
 def without_slots(text: str) -> str:

@@ -11,7 +11,7 @@ import re
 
 from domain import findings as rules
 from domain.findings import Finding, finding
-from domain.slots import SLOT_MARK
+from domain.normalize import SLOT_MARK
 
 _NUMBER_WORDS = (
     # English

@@ -132,3 +132,26 @@ def test_template_drafts_never_carry_the_creator_bio():
         "system",
     ]:
         assert banned not in text
+
+
+def hostile_creator() -> dict:
+    data = load_creator("ajay_shenoy")
+    data["user"]["display_name"] = "Ajay Shenoy | 50% off today, WhatsApp +91 98765 43210"
+    data["services"][0]["title"] = "Career Call - h\u200balf price today only"
+    data["services"][1]["title"] = "Resume Review: pay via UPI at ajay.pay/now"
+    return build_profile(MarketplaceCreator.model_validate(data))
+
+
+@pytest.mark.parametrize("channel", ["whatsapp", "email"])
+@pytest.mark.parametrize("service_id", [None, 101, 102, 103])
+def test_template_drafts_for_a_hostile_creator_carry_no_offer_link_or_phone(channel, service_id):
+    facts = hostile_creator()
+    decision = {"reason": "service_interest", "service_id": service_id}
+    answer = template_draft(facts, decision, channel, TODAY)
+    draft, findings = render_written_draft(answer, facts, channel, "Alex", TODAY)
+    assert findings == []
+    text = f"{draft['subject'] or ''} {draft['body']}".lower()
+    for banned in ("50%", "off today", "+91", "98765", "half", "only", "upi", "ajay.pay"):
+        assert banned not in text, (banned, text)
+    assert "ajay shenoy" in text  # the name itself, without the advert
+    assert draft["service_ids"] and set(draft["service_ids"]) <= {103, 104}
