@@ -294,7 +294,10 @@ async def test_an_invented_price_or_service_is_never_put_up_for_review(database_
     result, llm = await onboard_with_model(database_url, [{"json": invented}])
     assert len(llm.requests) == 2  # one rewrite with the findings, then the data alone
     feedback = llm.requests[1]["messages"][0]["content"]
-    assert "99,999" in feedback and "'VIP Mastermind' is not a service" in feedback
+    # The rewrite is told which field broke which rules, never the words that tripped them.
+    assert "sales_pitch: State no price yourself" in feedback
+    assert "sales_pitch: Mention no service that is not in the creator's data" in feedback
+    assert "99,999" not in feedback and "VIP Mastermind" not in feedback
     assert result["profile"]["source"] == "deterministic"
     assert "99,999" not in str(result["profile"]["profile"])
     assert any("99,999" in p for p in result["log"]["problems"])
