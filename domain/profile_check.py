@@ -40,6 +40,14 @@ def profile_feedback(problems: list[str]) -> str:
     return " ".join(lines.values())
 
 
+def rendered_profile_text(writing: dict[str, Any], facts: dict[str, Any]) -> str:
+    """The profile's fields as a reader sees them, placeholders rendered: what a judge reads."""
+    renderer = SlotRenderer(facts, "there", datetime.now(UTC).date())
+    return "\n".join(
+        f"{name}: {renderer.render(text).text}" for name, text in field_texts(writing).items()
+    )
+
+
 def check_profile_writing(writing: dict[str, Any], facts: dict[str, Any]) -> list[str]:
     problems = []
     texts = field_texts(writing)

@@ -7,7 +7,7 @@ review_profile (interrupt) -> save_profile -> deploy_agent
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from langgraph.graph import END, START, StateGraph
 
@@ -26,6 +26,7 @@ from nodes.save_profile import make_save_profile
 from nodes.save_profile_draft import make_save_profile_draft
 from nodes.write_profile import make_write_deterministic_profile, make_write_profile
 from tools.creator_source import CreatorSource
+from tools.judge import Judge, LexiconJudge
 from tools.onboarding_store import InMemoryOnboardingStore, OnboardingStore
 from tools.profile_writer import ProfileWriter
 
@@ -35,6 +36,8 @@ class OnboardingAdapters:
     source: CreatorSource | None
     writer: ProfileWriter
     store: OnboardingStore
+    # Judges a model-written profile's wording: the lexicon, and with a model a second call.
+    judge: Judge = field(default_factory=LexiconJudge)
 
 
 def build_onboarding_graph(adapters: OnboardingAdapters) -> StateGraph:
@@ -43,7 +46,7 @@ def build_onboarding_graph(adapters: OnboardingAdapters) -> StateGraph:
     builder.add_node("fetch_creator_data", make_fetch_creator_data(adapters.source, store))
     builder.add_node("write_profile", make_write_profile(adapters.writer, store))
     builder.add_node("write_deterministic_profile", make_write_deterministic_profile(store))
-    builder.add_node("check_profile", make_check_profile(store))
+    builder.add_node("check_profile", make_check_profile(store, adapters.judge))
     builder.add_node("fail_onboarding", make_fail_onboarding(store))
     builder.add_node("save_profile_draft", make_save_profile_draft(store))
     builder.add_node("review_profile", review_profile)
@@ -85,7 +88,7 @@ def studio_graph():
     deterministic builder writes the profile)."""
     from server.settings import Settings
     from tools.creator_source import build_creator_source
-    from tools.llm import build_profile_writer
+    from tools.llm import build_judge, build_profile_writer
 
     settings = Settings()
     source = build_creator_source(
@@ -97,5 +100,6 @@ def studio_graph():
         source=source,
         writer=build_profile_writer(settings),
         store=_studio_store(),
+        judge=build_judge(settings),
     )
     return build_onboarding_graph(adapters).compile()

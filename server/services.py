@@ -105,10 +105,11 @@ async def open_services(settings: Settings) -> Services:
 
         whatsapp, email = build_transports(settings)
         drafter = build_drafter(settings)
+        judge = build_judge(settings)
         sales_store = PostgresSalesStore(pool)
         adapters = SalesAdapters(
             drafter=drafter,
-            judge=build_judge(settings),
+            judge=judge,
             whatsapp=whatsapp,
             email=email,
             store=sales_store,
@@ -126,6 +127,7 @@ async def open_services(settings: Settings) -> Services:
                 source=creator_source,
                 writer=build_profile_writer(settings),
                 store=onboarding_store,
+                judge=judge,
             )
         ).compile(checkpointer=saver)
         onboarding = OnboardingRunner(pool, onboarding_graph, onboarding_store)

@@ -46,6 +46,9 @@ JUDGE_DETAILS = {
 
 
 class Judge(Protocol):
+    # A model reads the text (LLMJudge); without one only the lexicon does.
+    uses_model: bool
+
     async def judge(
         self, text: str, profile: dict[str, Any], *, own_words: str | None = None
     ) -> list[Finding]:
@@ -121,6 +124,8 @@ class LexiconJudge:
     """No model: the multilingual lexicon covers the rubric (it cannot see invented services;
     those are the fact slots' job)."""
 
+    uses_model = False
+
     async def judge(
         self, text: str, profile: dict[str, Any], *, own_words: str | None = None
     ) -> list[Finding]:
@@ -129,6 +134,8 @@ class LexiconJudge:
 
 class LLMJudge:
     """A second model call with the rubric, plus the lexicon; fails closed."""
+
+    uses_model = True
 
     def __init__(self, model: BaseChatModel, timeout_s: float, prompt_name: str = "judge_draft"):
         self._model = model.with_structured_output(JudgeVerdict)

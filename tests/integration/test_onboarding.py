@@ -245,12 +245,16 @@ GOOD_PROFILE = {
 }
 
 
-async def onboard_with_model(database_url: str, steps: list[dict]) -> tuple[dict, ScriptedOpenAI]:
+async def onboard_with_model(
+    database_url: str, steps: list[dict], judge: str = "off"
+) -> tuple[dict, ScriptedOpenAI]:
+    """Onboarding with a scripted model; by default it answers profile writing only."""
     with ScriptedOpenAI(steps) as llm:
         async with running_service(
             database_url,
             openai_api_key="k",
             openai_base_url=llm.base_url,
+            draft_judge=judge,
             llm_timeout_s=1.0,
             llm_max_retries=0,
         ) as client:
@@ -301,3 +305,32 @@ async def test_an_invented_price_or_service_is_never_put_up_for_review(database_
     assert result["profile"]["source"] == "deterministic"
     assert "99,999" not in str(result["profile"]["profile"])
     assert any("99,999" in p for p in result["log"]["problems"])
+
+
+async def test_a_model_profile_is_judged_and_a_named_claim_is_rewritten(database_url):
+    clean = {c: {"present": False, "quote": ""} for c in RUBRIC_CLASSES}
+    guaranteed = {**clean, "guarantee": {"present": True, "quote": "you will be promoted"}}
+    steps = [{"json": GOOD_PROFILE}, {"json": guaranteed}, {"json": GOOD_PROFILE}]
+    result, llm = await onboard_with_model(database_url, [*steps, {"json": clean}], judge="on")
+    assert len(llm.requests) == 4
+    rewrite = llm.requests[2]["messages"][0]["content"]
+    assert "Make no guarantee" in rewrite and "you will be promoted" not in rewrite
+    assert result["profile"]["source"] == "llm"
+
+
+async def test_a_judge_that_fails_leaves_the_model_profile_for_review_flagged(database_url):
+    result, llm = await onboard_with_model(
+        database_url, [{"json": GOOD_PROFILE}, {"status": 500}], judge="on"
+    )
+    assert result["profile"]["source"] == "llm"
+    assert "not_judged" in result["log"]["problems"]
+
+
+RUBRIC_CLASSES = (
+    "offer",
+    "guarantee",
+    "urgency",
+    "invented_service",
+    "social_proof",
+    "off_platform",
+)
