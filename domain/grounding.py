@@ -1,7 +1,7 @@
-"""Is a text grounded in the profile? Prices, links, offers and claims must come from it.
-
-Used on message drafts (domain.draft_check) and on model-written profiles
-(domain.profile_check).
+"""Is a creator's service description grounded in their data? A description that states a
+price, link, offer or claim the data does not back is withheld from the profile
+(domain.profile.build_facts). Messages and profiles are checked by domain.draft_check,
+domain.human_check and domain.profile_check.
 """
 
 from __future__ import annotations
@@ -139,8 +139,3 @@ class Grounding:
                 f"'{phrase}' comes from instructions in the creator's text, not from facts"
             )
         return problems
-
-
-def grounding_problems(text: str, profile: dict[str, Any]) -> list[str]:
-    """One text against a profile; to check many texts, build one Grounding and reuse it."""
-    return Grounding(profile).problems(text)
