@@ -11,6 +11,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.errors import ResponseWatch
+
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
@@ -37,7 +39,6 @@ class BodySizeLimit:
             return
 
         received = 0
-        started = False
 
         async def counted_receive() -> Message:
             nonlocal received
@@ -48,16 +49,12 @@ class BodySizeLimit:
                     raise too_large
             return message
 
-        async def watched_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watch = ResponseWatch(send)
         try:
-            await self.app(scope, counted_receive, watched_send)
+            await self.app(scope, counted_receive, watch.send)
         except BodyTooLarge:
             # Raised where nothing turned it into a response (outside a route).
-            if started:
+            if watch.started:
                 raise
             await _refuse(too_large, scope, receive, send)
 

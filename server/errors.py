@@ -93,6 +93,19 @@ async def unstorable_data(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+class ResponseWatch:
+    """Wraps `send` and tells whether the answer has begun: after that, an error can no
+    longer be turned into an answer of its own."""
+
+    def __init__(self, send: Send):
+        self._send = send
+        self.started = False
+
+    async def send(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self._send(message)
+
+
 class InternalErrors:
     """The last resort for an unexpected exception: log the traceback, answer a generic 500
     whose body says nothing about the internals."""
@@ -104,18 +117,12 @@ class InternalErrors:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watched_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watch = ResponseWatch(send)
         try:
-            await self.app(scope, receive, watched_send)
+            await self.app(scope, receive, watch.send)
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            if started:
+            if watch.started:
                 raise  # the answer is under way: the server can only drop the connection
             response = JSONResponse({"detail": INTERNAL_ERROR}, status_code=500)
             await response(scope, receive, send)

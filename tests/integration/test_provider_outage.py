@@ -69,6 +69,15 @@ async def open_jobs(database_url: str) -> int:
         return (await cur.fetchone())[0]
 
 
+async def wait_for_empty_queue(database_url: str) -> None:
+    """Until every job has finished (a retry, a resend, a last attempt's wrap-up)."""
+
+    async def queue_empty():
+        return await open_jobs(database_url) == 0
+
+    await wait_for(queue_empty)
+
+
 async def audit_actions(client, consumer_id: str) -> list[dict[str, Any]]:
     thread = (await client.get(f"/threads/ajay_shenoy/{consumer_id}")).json()
     return thread["audit_log"]
@@ -143,10 +152,7 @@ async def test_a_send_without_answer_ends_unconfirmed_and_is_not_retried(databas
             finally:
                 twilio.release()
 
-            async def queue_empty():
-                return await open_jobs(database_url) == 0
-
-            await wait_for(queue_empty)
+            await wait_for_empty_queue(database_url)
             [message] = await messages(client)
             actions = [a["action"] for a in await audit_actions(client, NEHA["external_id"])]
     assert message["approval_id"] == approval_id
@@ -200,10 +206,9 @@ async def test_a_send_that_never_got_through_is_left_unsent_and_can_be_resent(
 
             message = await wait_for(unsent)
 
-            async def queue_empty():
-                return await open_jobs(database_url) == 0
-
-            await wait_for(queue_empty)  # the last attempt finished: nothing will retry it
+            await wait_for_empty_queue(
+                database_url
+            )  # the last attempt finished: nothing will retry it
             assert (await message_in(client, ("unsent",)))["id"] == message["id"]
             thread = (await client.get(f"/threads/ajay_shenoy/{NEHA['external_id']}")).json()
             assert not thread["awaiting_approval"]  # the lead's run finished
@@ -245,10 +250,7 @@ async def test_resend_reaches_the_provider_exactly_once(database_url):
             answers = await asyncio.gather(*[client.post(url, json=body) for _ in range(3)])
             assert sorted(a.status_code for a in answers) == [200, 409, 409], answers
 
-            async def queue_empty():
-                return await open_jobs(database_url) == 0
-
-            await wait_for(queue_empty)
+            await wait_for_empty_queue(database_url)
             [after] = await messages(client)
             again = await client.post(url, json={"resolution": "resend"})
             audit = await audit_actions(client, NEHA["external_id"])
