@@ -11,6 +11,7 @@ import psycopg
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 
+from server.auth import ADMIN_KEY_FILE, bootstrap_admin_key
 from server.body_limit import BodySizeLimit
 from server.errors import InternalErrors, unstorable_data, validation_error
 from server.routes import (
@@ -21,6 +22,7 @@ from server.routes import (
     creators,
     events,
     health,
+    keys,
     messages,
     onboarding,
     threads,
@@ -54,12 +56,27 @@ def startup_banner(services: Services) -> str:
     )
 
 
+async def _bootstrap_admin_key(services: Services) -> None:
+    settings = services.settings
+    configured = settings.admin_api_key.get_secret_value() if settings.admin_api_key else None
+    async with services.pool.connection() as conn:
+        created = await bootstrap_admin_key(conn, configured, settings.data_dir)
+    if created is not None:
+        # Shown once: only its hash is kept. DATA_DIR keeps a copy for this machine's user.
+        log.warning(
+            "Created the admin API key (shown once; also in %s):\n  %s",
+            (settings.data_dir / ADMIN_KEY_FILE).resolve(),
+            created,
+        )
+
+
 def create_app(settings: Settings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await open_services(settings)
         app.state.services = services
         log.info("%s", startup_banner(services))
+        await _bootstrap_admin_key(services)
         worker = None
         if settings.run_worker:
             worker = asyncio.create_task(
@@ -91,6 +108,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     for module in (
         health,
+        keys,
         onboarding,
         creators,
         checks,

@@ -15,11 +15,11 @@ from procrastinate import JobContext, RetryStrategy
 from procrastinate.worker import Worker
 from psycopg import AsyncConnection
 
-from domain.threads import onboarding_thread_id
-from server import repository
+from domain.thread_ids import onboarding_thread_id
 from server.onboarding_runner import OnboardingRunner
 from server.resend_runner import ResendRunner
 from server.sales_runner import SalesRunner
+from server.store import event_log
 from tools.creator_source import CreatorDataInvalid, CreatorNotFound
 
 log = logging.getLogger(__name__)
@@ -95,10 +95,10 @@ class JobQueue:
         async with context.app.connector.pool.connection() as conn:
             if _last_attempt(context):
                 error = f"processing failed {ATTEMPTS} times; the service log has the details"
-                await repository.finish_event(conn, event_id, "failed", None, error)
+                await event_log.finish_event(conn, event_id, "failed", None, error)
             else:
                 error = f"processing failed on attempt {_attempt(context)} of {ATTEMPTS}; retrying"
-                await repository.note_event_error(conn, event_id, error)
+                await event_log.note_event_error(conn, event_id, error)
 
     async def _defer(self, task: str, conn: AsyncConnection, lock: str, **kwargs: str) -> int:
         deferrer = self._tasks[task].configure(lock=lock, connection=conn)

@@ -8,8 +8,9 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from psycopg_pool import AsyncConnectionPool
 
-from domain.threads import onboarding_thread_id
-from server import repository
+from domain.thread_ids import onboarding_thread_id
+from server.store import approval_queue, onboarding_runs
+from server.store.rows import ALL_CREATORS
 from tools.onboarding_store import OnboardingStore
 
 DURABILITY = "sync"
@@ -29,7 +30,7 @@ class OnboardingRunner:
 
     async def run(self, onboarding_id: str) -> None:
         async with self._pool.connection() as conn:
-            run = await repository.get_onboarding(conn, onboarding_id)
+            run = await onboarding_runs.get_onboarding(conn, ALL_CREATORS, onboarding_id)
         if run is None or run["status"] in ("awaiting_review", "approved", "rejected", "failed"):
             return
         config = onboarding_thread(onboarding_id)
@@ -53,7 +54,7 @@ class OnboardingRunner:
 
     async def resume(self, approval_id: str) -> None:
         async with self._pool.connection() as conn:
-            approval = await repository.get_approval(conn, approval_id)
+            approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
         if approval is None or approval["decision"] is None:
             return
         config = {"configurable": {"thread_id": approval["thread_id"]}}

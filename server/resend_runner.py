@@ -10,8 +10,9 @@ from __future__ import annotations
 from psycopg_pool import AsyncConnectionPool
 
 from nodes.send_message import flag_stopped_mid_call, may_contact, send_claimed
-from server import repository
 from server.sales_runner import consumer_facts
+from server.store import leads, message_log
+from server.store.rows import ALL_CREATORS
 from tools.channels import OutgoingMessage, Transport
 from tools.sales_store import MessageRecord, SalesStore
 
@@ -26,13 +27,11 @@ class ResendRunner:
 
     async def resend(self, message_id: str, final_attempt: bool = False) -> None:
         async with self._pool.connection() as conn:
-            row = await repository.get_message(conn, message_id)
+            row = await message_log.get_message(conn, ALL_CREATORS, message_id)
             if row is None:
                 return
-            consumer = await repository.get_consumer(conn, row["consumer_id"])
-            context_row = await repository.get_consumer_context(
-                conn, row["creator_id"], row["consumer_id"]
-            )
+            consumer = await leads.get_lead(conn, row["creator_id"], row["consumer_id"])
+            context_row = await leads.get_lead_context(conn, row["creator_id"], row["consumer_id"])
         thread_id = row["thread_id"]
         if row["status"] == "sending":  # an earlier attempt of this job died mid-call
             fields = MessageRecord.__dataclass_fields__

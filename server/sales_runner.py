@@ -15,7 +15,8 @@ from psycopg_pool import AsyncConnectionPool
 from domain.event_payload import payload_for_graph
 from graphs.context import SalesContext
 from graphs.state import ConsumerFacts, EventFacts
-from server import repository
+from server.store import agent_settings, approval_queue, creator_profiles, event_log, leads
+from server.store.rows import ALL_CREATORS
 
 # Postgres durability of each step: a crash mid-run resumes from the last finished node.
 DURABILITY = "sync"
@@ -64,8 +65,8 @@ class SalesRunner:
 
     async def _context(self, creator_id: str, final_attempt: bool = False) -> SalesContext:
         async with self._pool.connection() as conn:
-            profile = await repository.latest_profile(conn, creator_id)
-            agent = await repository.get_agent_for_creator(conn, creator_id)
+            profile = await creator_profiles.latest_profile(conn, creator_id)
+            agent = await agent_settings.agent_of_creator(conn, creator_id)
         return SalesContext(
             creator_id=creator_id,
             profile=profile["profile"] if profile else {},
@@ -82,8 +83,14 @@ class SalesRunner:
 
     async def process_event(self, event_id: str) -> None:
         async with self._pool.connection() as conn:
-            event = await repository.get_event(conn, event_id)
-            consumer = await repository.get_consumer(conn, event["consumer_id"]) if event else None
+            # A job is the service's own work: it finds the event wherever it is, then reads
+            # only that event's creator's rows.
+            event = await event_log.get_event(conn, ALL_CREATORS, event_id)
+            consumer = (
+                await leads.get_lead(conn, event["creator_id"], event["consumer_id"])
+                if event
+                else None
+            )
         if event is None or consumer is None or event["status"] != "queued":
             return  # unknown, or already handled by an earlier attempt
         config = self._config(event["thread_id"])
@@ -99,8 +106,8 @@ class SalesRunner:
             values = await self._run(None, config, context)
         # else it already finished (or reached the approval wait): only record it.
         async with self._pool.connection() as conn, conn.transaction():
-            await repository.finish_event(conn, event_id, "processed", outcome_of(values))
-            await repository.save_consumer_context(
+            await event_log.finish_event(conn, event_id, "processed", outcome_of(values))
+            await leads.save_lead_context(
                 conn, event["creator_id"], event["consumer_id"], values.get("context") or {}
             )
 
@@ -114,9 +121,11 @@ class SalesRunner:
 
     async def resume_approval(self, approval_id: str, final_attempt: bool = False) -> None:
         async with self._pool.connection() as conn:
-            approval = await repository.get_approval(conn, approval_id)
+            approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
             consumer = (
-                await repository.get_consumer(conn, approval["consumer_id"]) if approval else None
+                await leads.get_lead(conn, approval["creator_id"], approval["consumer_id"])
+                if approval
+                else None
             )
         if approval is None or consumer is None or approval["decision"] is None:
             return
@@ -138,6 +147,6 @@ class SalesRunner:
         else:
             return  # already resumed and finished, or withdrawn
         async with self._pool.connection() as conn:
-            await repository.save_consumer_context(
+            await leads.save_lead_context(
                 conn, approval["creator_id"], approval["consumer_id"], values.get("context") or {}
             )

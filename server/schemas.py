@@ -7,6 +7,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -16,7 +17,11 @@ from domain.plain_json import PlainJsonModel
 # Ids appear in thread ids (`sales:creator:consumer`) and URLs: keep them plain, no ":".
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$"
 E164 = r"^\+[1-9]\d{6,14}$"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
+MessageStatus = Literal[
+    "claimed", "sending", "sent", "recorded", "failed", "retry", "unsent", "unconfirmed", "blocked"
+]
 EventType = Literal["page_view", "service_click", "booking_created", "inbound_message"]
 MAX_PAYLOAD_BYTES = 16_000
 MAX_CLOCK_SKEW = timedelta(days=1)
@@ -42,6 +47,17 @@ class CreatorIn(PlainJsonModel):
         return self
 
 
+def known_timezone(value: str | None) -> str | None:
+    if value is None:
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        message = f"unknown time zone {value!r}; use an IANA name like Europe/Berlin"
+        raise ValueError(message) from None
+    return value
+
+
 class Consent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -52,25 +68,44 @@ class Consent(BaseModel):
 class ConsumerIn(PlainJsonModel):
     model_config = ConfigDict(extra="forbid")
 
-    external_id: str = Field(pattern=ID_PATTERN)
+    creator_id: str | None = Field(
+        None, pattern=ID_PATTERN, description="Whose lead; a creator key implies its own"
+    )
+    external_id: str = Field(pattern=ID_PATTERN, description="Your id, unique per creator")
     name: str = Field(min_length=1, max_length=200)
     whatsapp: str | None = Field(None, pattern=E164, description="E.164, e.g. +919876543210")
-    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    email: str | None = Field(None, pattern=EMAIL, max_length=254)
     timezone: str | None = Field(None, max_length=64, description="IANA name, e.g. Asia/Kolkata")
     consent: Consent = Consent()
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    _known_timezone = field_validator("timezone")(known_timezone)
 
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            message = f"unknown time zone {value!r}; use an IANA name like Europe/Berlin"
-            raise ValueError(message) from None
+
+class ConsentPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    whatsapp: bool | None = None
+    email: bool | None = None
+
+
+class ConsumerPatch(PlainJsonModel):
+    """The fields to change; absent fields keep their value, null clears an optional one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    whatsapp: str | None = Field(None, pattern=E164)
+    email: str | None = Field(None, pattern=EMAIL, max_length=254)
+    timezone: str | None = Field(None, max_length=64)
+    consent: ConsentPatch | None = None
+
+    _known_timezone = field_validator("timezone")(known_timezone)
+
+    @field_validator("name", "consent")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("cannot be null")
         return value
 
 
@@ -145,6 +180,3 @@ class MessageResolutionIn(PlainJsonModel):
         description="sent: the provider did take it; resend: send it again, exactly once"
     )
     note: str | None = Field(None, max_length=1000, description="Why, for the audit log")
-    actor: Literal["creator", "api"] = Field(
-        "creator", description="Who settles it: the creator, or an operator through the API"
-    )

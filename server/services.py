@@ -14,16 +14,16 @@ from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.graph.state import CompiledStateGraph
 from psycopg_pool import AsyncConnectionPool
 
-from graphs.onboarding import OnboardingAdapters, build_onboarding_graph
+from graphs.creator_onboarding import OnboardingAdapters, build_onboarding_graph
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
 from server.jobs import JobQueue
 from server.onboarding_runner import OnboardingRunner
-from server.onboarding_store import PostgresOnboardingStore
 from server.resend_runner import ResendRunner
 from server.sales_runner import SalesRunner
-from server.sales_store import PostgresSalesStore
 from server.settings import Settings
+from server.store.onboarding_graph_store import PostgresOnboardingStore
+from server.store.sales_graph_store import PostgresSalesStore
 from tools.channels import Transport
 from tools.creator_source import CreatorSource, build_creator_source
 from tools.email import SesEmail

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".data")
     db_pool_max_size: int = Field(10, ge=2, le=200)
 
+    # The admin API key. Unset: the first start creates one, prints it once and writes it to
+    # DATA_DIR/admin_api_key. Set: this key is the admin key (at least 24 characters).
+    admin_api_key: SecretStr | None = Field(None, min_length=24)
+
     # Worker: `make run` runs one inside the API process; `python -m server.worker` runs more.
     run_worker: bool = True
     worker_concurrency: int = Field(8, ge=1, le=100)

@@ -28,6 +28,9 @@ NEHA = {
     "timezone": "Asia/Kolkata",
     "consent": {"whatsapp": True},
 }
+# The admin key every in-process service is started with (ADMIN_API_KEY).
+ADMIN_KEY = "test-admin-key-0123456789abcdef"
+ADMIN_HEADERS = {"Authorization": f"Bearer {ADMIN_KEY}"}
 NO_CREDENTIALS: dict[str, Any] = {
     "openai_api_key": None,
     "twilio_account_sid": None,
@@ -69,19 +72,28 @@ async def database_url(pg_server_url: str) -> AsyncIterator[str]:
 def make_settings(database_url: str, **overrides: Any):
     from server.settings import Settings
 
-    values = {**NO_CREDENTIALS, "database_url": database_url, "worker_concurrency": 4, **overrides}
+    values = {
+        **NO_CREDENTIALS,
+        "database_url": database_url,
+        "worker_concurrency": 4,
+        "admin_api_key": ADMIN_KEY,
+        **overrides,
+    }
     return Settings(_env_file=None, **values)
 
 
 @asynccontextmanager
 async def running_service(database_url: str, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its lifespan (pool, migrations, worker), driven over HTTP in-process."""
+    """The app with its lifespan (pool, migrations, worker), driven over HTTP in-process by
+    a client holding the admin key."""
     from server.app import create_app
 
     app = create_app(make_settings(database_url, **overrides))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://service", headers=ADMIN_HEADERS
+        ) as client:
             client.app = app  # type: ignore[attr-defined]
             yield client
 
@@ -94,8 +106,11 @@ async def create_creator(client: httpx.AsyncClient, username: str) -> dict[str, 
     return response.json()
 
 
-async def create_consumer(client: httpx.AsyncClient, consumer: dict[str, Any]) -> None:
-    response = await client.post("/consumers", json=consumer)
+async def create_consumer(
+    client: httpx.AsyncClient, consumer: dict[str, Any], creator_id: str = "ajay_shenoy"
+) -> None:
+    """A lead of `creator_id` (ajay_shenoy's unless the body names its creator)."""
+    response = await client.post("/consumers", json={"creator_id": creator_id, **consumer})
     assert response.status_code in (200, 201), response.text
 
 

@@ -1,6 +1,6 @@
 """What the onboarding graph persists: run status and log, profile versions under review
-and approved, and the creator's agent. Postgres in the service (server/onboarding_store.py);
-in memory for LangGraph Studio and unit tests."""
+and approved, and the creator's agent. Postgres in the service
+(server/store/onboarding_graph_store.py); in memory for LangGraph Studio and unit tests."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """What the sales graph persists outside its own state: drafts awaiting approval, the
-message outbox and the audit trail. Postgres in the service (server/store.py); the
-in-memory version here serves LangGraph Studio and unit tests.
+message outbox and the audit trail. Postgres in the service
+(server/store/sales_graph_store.py); the in-memory version here serves LangGraph Studio and
+unit tests.
 """
 
 from __future__ import annotations

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.plain_json import PlainJsonModel
-from server import repository
+from server.auth import Caller, CallerDep
 from server.deps import ServicesDep
+from server.listing import CursorQuery, LimitQuery
 from server.schemas import EventType
+from server.store import agent_settings, audit_trail
+from server.store.rows import ALL_CREATORS
 
 router = APIRouter(tags=["agents"])
 
@@ -35,49 +38,66 @@ class AgentUpdate(PlainJsonModel):
     triggers: list[Trigger] | None = Field(None, max_length=50)
 
 
-async def _get(services, agent_id: str) -> dict[str, Any]:
-    async with services.pool.connection() as conn:
-        agent = await repository.get_agent(conn, agent_id)
-    if agent is None:
-        raise HTTPException(404, f"agent {agent_id!r} not found")
-    return agent
+def _not_found(agent_id: str) -> HTTPException:
+    return HTTPException(404, f"agent {agent_id!r} not found")
 
 
 @router.get("/agents")
-async def list_agents(services: ServicesDep, creator_id: str | None = None) -> dict[str, Any]:
+async def list_agents(
+    services: ServicesDep,
+    caller: CallerDep,
+    cursor: CursorQuery,
+    creator_id: str | None = Query(None, description="Whose agent; a creator key lists its own"),
+    limit: LimitQuery = 100,
+) -> dict[str, Any]:
+    creator = caller.listing(creator_id)
     async with services.pool.connection() as conn:
-        return {"agents": await repository.list_agents(conn, creator_id)}
+        page = await agent_settings.list_agents(conn, caller.scope, creator, cursor, limit)
+    return {"agents": page.rows, "next_cursor": page.next_cursor}
 
 
 @router.get("/agents/{agent_id}")
-async def get_agent(agent_id: str, services: ServicesDep) -> dict[str, Any]:
-    return await _get(services, agent_id)
-
-
-async def _update(services, agent_id: str, **changes: Any) -> dict[str, Any]:
-    await _get(services, agent_id)
+async def get_agent(agent_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     async with services.pool.connection() as conn:
-        agent = await repository.update_agent(conn, agent_id, **changes)
-        await repository.audit(
-            conn, None, "api", "agent_updated", {"agent_id": agent_id, **changes}
+        agent = await agent_settings.get_agent(conn, caller.scope, agent_id)
+    if agent is None:
+        raise _not_found(agent_id)
+    return agent
+
+
+async def _update(services, caller: Caller, agent_id: str, **changes: Any) -> dict[str, Any]:
+    async with services.pool.connection() as conn, conn.transaction():
+        agent = await agent_settings.get_agent(conn, ALL_CREATORS, agent_id)
+        if agent is None:
+            raise _not_found(agent_id)
+        caller.write(agent["creator_id"])
+        agent = await agent_settings.update_agent(conn, caller.scope, agent_id, **changes)
+        await audit_trail.audit(
+            conn,
+            agent["creator_id"],
+            caller.actor,
+            "agent_updated",
+            {"agent_id": agent_id, **changes},
         )
     return agent
 
 
 @router.post("/agents/{agent_id}/enable")
-async def enable(agent_id: str, services: ServicesDep) -> dict[str, Any]:
-    return await _update(services, agent_id, enabled=True)
+async def enable(agent_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+    return await _update(services, caller, agent_id, enabled=True)
 
 
 @router.post("/agents/{agent_id}/disable")
-async def disable(agent_id: str, services: ServicesDep) -> dict[str, Any]:
+async def disable(agent_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """A disabled agent keeps reading events (context stays current) but never drafts."""
-    return await _update(services, agent_id, enabled=False)
+    return await _update(services, caller, agent_id, enabled=False)
 
 
 @router.patch("/agents/{agent_id}")
-async def update(agent_id: str, body: AgentUpdate, services: ServicesDep) -> dict[str, Any]:
+async def update(
+    agent_id: str, body: AgentUpdate, services: ServicesDep, caller: CallerDep
+) -> dict[str, Any]:
     changes = body.model_dump(exclude_none=True)
     if not changes:
         raise HTTPException(422, "nothing to change: send approval_mode or triggers")
-    return await _update(services, agent_id, **changes)
+    return await _update(services, caller, agent_id, **changes)

@@ -13,8 +13,11 @@ from domain.offer import offerable_to_lead
 from domain.profile_writing import WRITING_FIELDS, ProfileWriting
 from domain.review import ALLOWED_DECISIONS, ReviewResponse, action_name
 from nodes.review_profile import ACTION as PROFILE_ACTION
-from server import repository
+from server.auth import CallerDep
 from server.deps import ServicesDep
+from server.listing import CursorQuery, LimitQuery
+from server.store import approval_queue, audit_trail, creator_profiles
+from server.store.rows import ALL_CREATORS
 from tools.creator_source import describe_validation_error
 
 router = APIRouter(tags=["approvals"])
@@ -23,6 +26,7 @@ FEEDBACK_NEEDS_MODEL = (
     "feedback needs a drafting model (set OPENAI_API_KEY): the template drafter cannot "
     "rewrite a draft, so no new draft is written for this rejection"
 )
+ApprovalStatus = Literal["pending", "approved", "edited", "rejected", "withdrawn"]
 STATUS_OF_DECISION = {"approve": "approved", "edit": "edited", "reject": "rejected"}
 
 
@@ -87,7 +91,7 @@ async def _check_edit(
     """Findings in an edited message; 409 with them unless the creator confirmed."""
     if approval["kind"] != "message" or approval["status"] != "pending":
         return []
-    profile = await repository.latest_profile(conn, approval["creator_id"])
+    profile = await creator_profiles.latest_profile(conn, approval["creator_id"])
     if profile is None:
         return []
     findings = await asyncio.to_thread(_edit_findings, approval, decision, profile["profile"])
@@ -107,30 +111,40 @@ async def _check_edit(
 @router.get("/approvals")
 async def list_approvals(
     services: ServicesDep,
-    creator_id: str = Query(description="Whose drafts"),
-    status: Literal["pending", "approved", "edited", "rejected", "withdrawn"] | None = "pending",
+    caller: CallerDep,
+    cursor: CursorQuery,
+    creator_id: str | None = Query(None, description="Whose drafts; a creator key lists its own"),
+    status: ApprovalStatus | None = "pending",
     kind: Literal["message", "profile"] | None = None,
-    limit: int = Query(100, ge=1, le=500),
+    limit: LimitQuery = 100,
 ) -> dict[str, Any]:
-    """Drafts waiting for the creator (by default), oldest first, with the lead's context.
+    """Drafts waiting for the creator (by default) oldest first, decided ones newest first,
+    with the lead's context and, once sent, the message and its delivery status.
 
     `kind` is `message` for a sales draft and `profile` for a sales profile to review."""
+    creator = caller.listing(creator_id)
     async with services.pool.connection() as conn:
-        rows = await repository.list_approvals(conn, creator_id, status, kind, limit)
-    return {"approvals": rows}
+        page = await approval_queue.list_approvals(
+            conn, caller.scope, creator, status, kind, cursor, limit
+        )
+    return {"approvals": page.rows, "next_cursor": page.next_cursor}
 
 
 @router.get("/approvals/{approval_id}")
-async def get_approval(approval_id: str, services: ServicesDep) -> dict[str, Any]:
+async def get_approval(
+    approval_id: str, services: ServicesDep, caller: CallerDep
+) -> dict[str, Any]:
     async with services.pool.connection() as conn:
-        row = await repository.get_approval(conn, approval_id)
+        row = await approval_queue.get_approval(conn, caller.scope, approval_id)
     if row is None:
         raise HTTPException(404, f"approval {approval_id!r} not found")
     return row
 
 
 @router.post("/approvals/{approval_id}/decision")
-async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) -> dict[str, Any]:
+async def decide(
+    approval_id: str, body: ReviewResponse, services: ServicesDep, caller: CallerDep
+) -> dict[str, Any]:
     """Approve, edit or reject a draft (`{"decisions": [{"type": "approve"}]}`).
 
     An edited message is checked as sent (domain.human_check): with findings it gets 409
@@ -145,9 +159,10 @@ async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) 
             f"use one of {ALLOWED_DECISIONS}",
         )
     async with services.pool.connection() as conn, conn.transaction():
-        approval = await repository.get_approval(conn, approval_id)
+        approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
         if approval is None:
             raise HTTPException(404, f"approval {approval_id!r} not found")
+        caller.write(approval["creator_id"])
         findings: list[Finding] = []
         if decision["type"] == "edit":
             if problem := _edit_problem(approval, decision):
@@ -162,15 +177,15 @@ async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) 
             and not services.drafter_revises
         ):
             note = FEEDBACK_NEEDS_MODEL
-        decided = await repository.decide_approval(
+        decided = await approval_queue.decide_approval(
             conn, approval_id, status, {"decisions": [decision]}, note
         )
         if decided is None:
             raise HTTPException(409, f"approval {approval_id!r} is already {approval['status']}")
-        await repository.audit(
+        await audit_trail.audit(
             conn,
-            approval["thread_id"],
-            "creator",
+            approval["creator_id"],
+            caller.actor,
             f"draft_{status}",
             {
                 "approval_id": approval_id,
@@ -178,6 +193,7 @@ async def decide(approval_id: str, body: ReviewResponse, services: ServicesDep) 
                 # An edit sent despite findings: what they were, and that the creator confirmed.
                 **({"findings": findings, "confirmed": True} if findings else {}),
             },
+            thread_id=approval["thread_id"],
         )
         await services.jobs.enqueue_resume(conn, approval)
     return {"approval_id": approval_id, "status": status, "note": note}

@@ -11,8 +11,9 @@ from pydantic import ConfigDict, Field
 
 from domain.human_check import check_rendered_text
 from domain.plain_json import PlainJsonModel
-from server import repository
+from server.auth import CallerDep
 from server.deps import ServicesDep
+from server.store import creator_profiles, creator_records
 
 router = APIRouter(tags=["checks"])
 
@@ -30,13 +31,16 @@ class CheckIn(PlainJsonModel):
 
 
 @router.post("/creators/{creator_id}/check")
-async def check_text(creator_id: str, body: CheckIn, services: ServicesDep) -> dict[str, Any]:
+async def check_text(
+    creator_id: str, body: CheckIn, services: ServicesDep, caller: CallerDep
+) -> dict[str, Any]:
     """The findings for a message as the creator would send it: `{"passed", "problems":
     [{"rule", "text", "detail"}]}`, checked against their latest approved profile."""
+    caller.read(creator_id, f"creator {creator_id!r} not found")
     async with services.pool.connection() as conn:
-        if await repository.get_creator(conn, creator_id) is None:
+        if await creator_records.get_creator(conn, caller.scope, creator_id) is None:
             raise HTTPException(404, f"creator {creator_id!r} not found")
-        profile = await repository.latest_profile(conn, creator_id)
+        profile = await creator_profiles.latest_profile(conn, creator_id)
     if profile is None:
         raise HTTPException(
             409, "the creator has no approved profile yet; approve the onboarding review first"

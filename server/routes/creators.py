@@ -10,9 +10,11 @@ from domain.findings import Finding
 from domain.intake import intake_findings
 from domain.marketplace import MarketplaceCreator
 from domain.profile_writing import build_profile
-from server import repository
+from server.auth import AdminDep, CallerDep
 from server.deps import ServicesDep
+from server.listing import CursorQuery, LimitQuery
 from server.schemas import CreatorIn
+from server.store import agent_settings, audit_trail, creator_profiles, creator_records
 
 router = APIRouter(tags=["creators"])
 
@@ -22,7 +24,9 @@ def _profile_and_findings(data: MarketplaceCreator) -> tuple[dict[str, Any], lis
 
 
 @router.post("/creators", status_code=status.HTTP_201_CREATED)
-async def create_creator(body: CreatorIn, services: ServicesDep) -> dict[str, Any]:
+async def create_creator(
+    body: CreatorIn, services: ServicesDep, caller: AdminDep
+) -> dict[str, Any]:
     """Create (or refresh) a creator from marketplace data, build its sales profile and
     deploy its sales agent with default settings. `findings` lists names and titles that
     carry an offer, a price, a link or contact details, for the creator to fix."""
@@ -30,19 +34,15 @@ async def create_creator(body: CreatorIn, services: ServicesDep) -> dict[str, An
     # Up to MAX_SERVICES services to check: CPU work, kept off the event loop.
     profile, findings = await asyncio.to_thread(_profile_and_findings, data)
     async with services.pool.connection() as conn, conn.transaction():
-        creator = await repository.upsert_creator(
+        creator = await creator_records.upsert_creator(
             conn, body.username, data.user.display_name, data.model_dump(mode="json")
         )
-        version = await repository.add_approved_profile(
+        version = await creator_profiles.add_approved_profile(
             conn, body.username, profile, profile["source"]
         )
-        agent = await repository.ensure_agent(conn, uuid.uuid4().hex, body.username)
-        await repository.audit(
-            conn,
-            None,
-            "api",
-            "creator_saved",
-            {"creator_id": body.username, "profile_version": version},
+        agent = await agent_settings.ensure_agent(conn, uuid.uuid4().hex, body.username)
+        await audit_trail.audit(
+            conn, body.username, caller.actor, "creator_saved", {"profile_version": version}
         )
     return {
         "creator_id": body.username,
@@ -54,14 +54,25 @@ async def create_creator(body: CreatorIn, services: ServicesDep) -> dict[str, An
     }
 
 
-@router.get("/creators/{creator_id}")
-async def get_creator(creator_id: str, services: ServicesDep) -> dict[str, Any]:
+@router.get("/creators")
+async def list_creators(
+    services: ServicesDep, caller: AdminDep, cursor: CursorQuery, limit: LimitQuery = 100
+) -> dict[str, Any]:
+    """Every creator, newest first (admin key)."""
     async with services.pool.connection() as conn:
-        creator = await repository.get_creator(conn, creator_id)
+        page = await creator_records.list_creators(conn, caller.scope, cursor, limit)
+    creators = [{"creator_id": r.pop("id"), **r} for r in page.rows]
+    return {"creators": creators, "next_cursor": page.next_cursor}
+
+
+@router.get("/creators/{creator_id}")
+async def get_creator(creator_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+    async with services.pool.connection() as conn:
+        creator = await creator_records.get_creator(conn, caller.scope, creator_id)
         if creator is None:
             raise HTTPException(404, f"creator {creator_id!r} not found")
-        profile = await repository.latest_profile(conn, creator_id)
-        agent = await repository.get_agent_for_creator(conn, creator_id)
+        profile = await creator_profiles.latest_profile(conn, creator_id)
+        agent = await agent_settings.agent_of_creator(conn, creator_id)
     return {
         "creator_id": creator_id,
         "display_name": creator["display_name"],

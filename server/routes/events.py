@@ -3,18 +3,27 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Query, status
 
-from domain.threads import sales_thread_id
-from server import repository
+from domain.thread_ids import sales_thread_id
+from server.auth import AdminDep, CallerDep
 from server.deps import ServicesDep
+from server.listing import CursorQuery, LimitQuery
 from server.schemas import EventIn
+from server.store import creator_records, event_log, leads
+from server.store.rows import ALL_CREATORS
 
 router = APIRouter(tags=["events"])
 
 
+def event_view(row: dict[str, Any]) -> dict[str, Any]:
+    row = dict(row)
+    row.pop("request_hash", None)
+    return row
+
+
 @router.post("/events", status_code=status.HTTP_202_ACCEPTED)
-async def post_event(body: EventIn, services: ServicesDep) -> dict[str, Any]:
+async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> dict[str, Any]:
     """Store the event and queue its sales run in one transaction. Nothing slow runs here.
 
     Posting the same `event_id` again returns the same answer and runs nothing new.
@@ -23,16 +32,17 @@ async def post_event(body: EventIn, services: ServicesDep) -> dict[str, Any]:
     thread_id = sales_thread_id(body.creator_id, body.consumer_id)
     request_hash = body.request_hash()
     async with services.pool.connection() as conn, conn.transaction():
-        if await repository.get_creator(conn, body.creator_id) is None:
+        if await creator_records.get_creator(conn, ALL_CREATORS, body.creator_id) is None:
             raise HTTPException(
                 422, f"creator_id {body.creator_id!r} does not exist; create it with POST /creators"
             )
-        if await repository.get_consumer(conn, body.consumer_id) is None:
+        if await leads.get_lead(conn, body.creator_id, body.consumer_id) is None:
             raise HTTPException(
                 422,
-                f"consumer_id {body.consumer_id!r} does not exist; create it with POST /consumers",
+                f"consumer_id {body.consumer_id!r} is not a lead of {body.creator_id!r}; "
+                "create it with POST /consumers",
             )
-        row = await repository.insert_event(
+        row = await event_log.insert_event(
             conn,
             {
                 "id": event_id,
@@ -48,7 +58,7 @@ async def post_event(body: EventIn, services: ServicesDep) -> dict[str, Any]:
         )
         duplicate = row is None
         if duplicate:
-            existing = await repository.get_event(conn, event_id)
+            existing = await event_log.get_event(conn, ALL_CREATORS, event_id)
             if existing["request_hash"] != request_hash:
                 raise HTTPException(
                     409,
@@ -65,12 +75,28 @@ async def post_event(body: EventIn, services: ServicesDep) -> dict[str, Any]:
     }
 
 
-@router.get("/events/{event_id}")
-async def get_event(event_id: str, services: ServicesDep) -> dict[str, Any]:
-    """The event's processing status and, once processed, the agent's decision."""
+@router.get("/events")
+async def list_events(
+    services: ServicesDep,
+    caller: CallerDep,
+    cursor: CursorQuery,
+    creator_id: str | None = Query(None, description="Whose events; a creator key lists its own"),
+    consumer_id: str | None = Query(None, description="One lead's timeline"),
+    limit: LimitQuery = 100,
+) -> dict[str, Any]:
+    """Events, newest first, with each one's decision and the message it led to."""
+    creator = caller.listing(creator_id)
     async with services.pool.connection() as conn:
-        row = await repository.get_event(conn, event_id)
+        page = await event_log.list_events(conn, caller.scope, creator, consumer_id, cursor, limit)
+    return {"events": [event_view(r) for r in page.rows], "next_cursor": page.next_cursor}
+
+
+@router.get("/events/{event_id}")
+async def get_event(event_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+    """The event's processing status and, once processed, the agent's decision and the
+    message it produced (`message_id`)."""
+    async with services.pool.connection() as conn:
+        row = await event_log.get_event(conn, caller.scope, event_id)
     if row is None:
         raise HTTPException(404, f"event {event_id!r} not found")
-    row.pop("request_hash")
-    return row
+    return event_view(row)

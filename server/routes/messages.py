@@ -4,9 +4,11 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
 
-from server import repository
+from server.auth import CallerDep
 from server.deps import ServicesDep
-from server.schemas import MessageResolutionIn
+from server.listing import CursorQuery, LimitQuery
+from server.schemas import MessageResolutionIn, MessageStatus
+from server.store import audit_trail, message_log
 
 router = APIRouter(tags=["messages"])
 
@@ -17,20 +19,25 @@ STATUS_OF_RESOLUTION = {"sent": "sent", "resend": "retry"}
 @router.get("/messages")
 async def list_messages(
     services: ServicesDep,
-    creator_id: str | None = None,
+    caller: CallerDep,
+    cursor: CursorQuery,
+    creator_id: str | None = Query(None, description="Whose; a creator key lists its own"),
     consumer_id: str | None = None,
-    status: str | None = Query(None, description="sent, recorded, failed, unconfirmed, ..."),
-    limit: int = Query(100, ge=1, le=500),
+    status: MessageStatus | None = None,
+    limit: LimitQuery = 100,
 ) -> dict[str, Any]:
     """Messages sent or recorded in the outbox, newest first."""
+    creator = caller.listing(creator_id)
     async with services.pool.connection() as conn:
-        rows = await repository.list_messages(conn, creator_id, consumer_id, status, limit)
-    return {"messages": rows}
+        page = await message_log.list_messages(
+            conn, caller.scope, creator, consumer_id, status, cursor, limit
+        )
+    return {"messages": page.rows, "next_cursor": page.next_cursor}
 
 
 @router.post("/messages/{message_id}/resolve")
 async def resolve_message(
-    message_id: str, body: MessageResolutionIn, services: ServicesDep
+    message_id: str, body: MessageResolutionIn, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
     """Settle an `unconfirmed` message (the provider may or may not have taken it) or an
     `unsent` one (the provider could not be reached in any of the job's attempts).
@@ -39,23 +46,23 @@ async def resolve_message(
     again, exactly once. Only those two can be resolved; a second resolve gets 409.
     """
     async with services.pool.connection() as conn, conn.transaction():
-        message = await repository.get_message(conn, message_id)
+        message = await message_log.get_message(conn, caller.scope, message_id)
         if message is None:
             raise HTTPException(404, f"message {message_id!r} not found")
-        settled = await repository.settle_message(
+        settled = await message_log.settle_message(
             conn, message_id, STATUS_OF_RESOLUTION[body.resolution]
         )
         if settled is None:
-            current = await repository.get_message(conn, message_id)
+            current = await message_log.get_message(conn, caller.scope, message_id)
             raise HTTPException(
                 409,
                 f"message {message_id!r} is {current['status']}; "
                 "only an unconfirmed or unsent message can be resolved",
             )
-        await repository.audit(
+        await audit_trail.audit_thread(
             conn,
             message["thread_id"],
-            body.actor,
+            caller.actor,
             "message_resolved",
             {
                 "message_id": message_id,

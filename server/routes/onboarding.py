@@ -11,11 +11,19 @@ from pydantic import ConfigDict, Field
 from domain.intake import intake_findings
 from domain.marketplace import MarketplaceCreator
 from domain.plain_json import PlainJsonModel
-from domain.threads import onboarding_thread_id
-from server import repository
+from domain.thread_ids import onboarding_thread_id
+from server.auth import AdminDep, CallerDep
 from server.deps import ServicesDep
 from server.schemas import ID_PATTERN
 from server.services import Services
+from server.store import (
+    agent_settings,
+    approval_queue,
+    creator_profiles,
+    creator_records,
+    onboarding_runs,
+)
+from server.store.rows import ALL_CREATORS
 from tools.creator_source import (
     CreatorDataInvalid,
     CreatorNotFound,
@@ -88,8 +96,8 @@ async def _start(services: Services, username: str, inline: dict[str, Any] | Non
     # Names and titles that carry an offer, price, link or contact: the run's first findings.
     findings = await asyncio.to_thread(intake_findings, creator)
     async with services.pool.connection() as conn, conn.transaction():
-        await repository.ensure_creator(conn, username, creator.user.display_name, raw)
-        await repository.create_onboarding(
+        await creator_records.ensure_creator(conn, username, creator.user.display_name, raw)
+        await onboarding_runs.create_onboarding(
             conn, onboarding_id, username, data_source, raw, timings, findings
         )
         await services.jobs.enqueue_onboarding(conn, onboarding_id)
@@ -104,7 +112,9 @@ async def _start(services: Services, username: str, inline: dict[str, Any] | Non
 
 @router.post("/onboarding/", status_code=status.HTTP_202_ACCEPTED)
 @router.post("/onboarding", status_code=status.HTTP_202_ACCEPTED, include_in_schema=False)
-async def start_onboarding(body: OnboardingIn, services: ServicesDep) -> dict[str, Any]:
+async def start_onboarding(
+    body: OnboardingIn, services: ServicesDep, caller: AdminDep
+) -> dict[str, Any]:
     """Onboard a creator: their data becomes a model-written sales profile for them to
     review (through the approvals endpoints), then their sales agent. Runs in the
     background; follow it with GET /onboarding/{onboarding_id}."""
@@ -112,11 +122,11 @@ async def start_onboarding(body: OnboardingIn, services: ServicesDep) -> dict[st
 
 
 @router.post("/onboarding/sync", status_code=status.HTTP_202_ACCEPTED)
-async def sync_onboarding(body: SyncIn, services: ServicesDep) -> dict[str, Any]:
+async def sync_onboarding(body: SyncIn, services: ServicesDep, caller: AdminDep) -> dict[str, Any]:
     """Fetch the creator's data again and start a new review; the agent keeps the
     approved profile until the new one is approved."""
     async with services.pool.connection() as conn:
-        if await repository.get_creator(conn, body.creator_id) is None:
+        if await creator_records.get_creator(conn, ALL_CREATORS, body.creator_id) is None:
             raise HTTPException(
                 404, f"creator {body.creator_id!r} not found; onboard them with POST /onboarding/"
             )
@@ -124,48 +134,54 @@ async def sync_onboarding(body: SyncIn, services: ServicesDep) -> dict[str, Any]
 
 
 @router.get("/onboarding/profile/{creator_id}")
-async def get_profile(creator_id: str, services: ServicesDep) -> dict[str, Any]:
+async def get_profile(creator_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """The approved profile the agent uses, and the version waiting for review, if any."""
     async with services.pool.connection() as conn:
-        if await repository.get_creator(conn, creator_id) is None:
+        if await creator_records.get_creator(conn, caller.scope, creator_id) is None:
             raise HTTPException(404, f"creator {creator_id!r} not found")
-        approved = await repository.latest_profile(conn, creator_id)
-        pending = await repository.pending_profile(conn, creator_id)
+        approved = await creator_profiles.latest_profile(conn, creator_id)
+        pending = await creator_profiles.pending_profile(conn, creator_id)
     return {"creator_id": creator_id, "approved": approved, "pending_review": pending}
 
 
 @router.post("/onboarding/deploy-agent/{creator_id}")
-async def deploy_agent(creator_id: str, services: ServicesDep) -> dict[str, Any]:
+async def deploy_agent(creator_id: str, services: ServicesDep, caller: AdminDep) -> dict[str, Any]:
     """Deploy the creator's sales agent; deploying again returns the same agent."""
     async with services.pool.connection() as conn, conn.transaction():
-        if await repository.get_creator(conn, creator_id) is None:
+        if await creator_records.get_creator(conn, ALL_CREATORS, creator_id) is None:
             raise HTTPException(404, f"creator {creator_id!r} not found")
-        if await repository.latest_profile(conn, creator_id) is None:
+        if await creator_profiles.latest_profile(conn, creator_id) is None:
             raise HTTPException(
                 409, "the creator has no approved profile yet; approve the onboarding review first"
             )
-        agent = await repository.ensure_agent(conn, uuid.uuid4().hex, creator_id)
+        agent = await agent_settings.ensure_agent(conn, uuid.uuid4().hex, creator_id)
     return agent
 
 
 @router.get("/onboarding/agents/{creator_id}")
-async def creator_agents(creator_id: str, services: ServicesDep) -> dict[str, Any]:
+async def creator_agents(
+    creator_id: str, services: ServicesDep, caller: CallerDep
+) -> dict[str, Any]:
+    caller.read(creator_id, f"creator {creator_id!r} not found")
     async with services.pool.connection() as conn:
-        return {"agents": await repository.list_agents(conn, creator_id)}
+        page = await agent_settings.list_agents(conn, caller.scope, creator_id)
+    return {"agents": page.rows}
 
 
 @router.get("/onboarding/{onboarding_id}")
 async def get_onboarding(
-    onboarding_id: str, services: ServicesDep, include_log: bool = False
+    onboarding_id: str, services: ServicesDep, caller: CallerDep, include_log: bool = False
 ) -> dict[str, Any]:
     """Status (queued, fetching, drafting, awaiting_review, approved, rejected, failed),
     timings, errors and the review's approval id; `include_log=true` adds the raw data and
     the model's answer."""
     async with services.pool.connection() as conn:
-        run = await repository.get_onboarding(conn, onboarding_id)
+        run = await onboarding_runs.get_onboarding(conn, caller.scope, onboarding_id)
         if run is None:
             raise HTTPException(404, f"onboarding {onboarding_id!r} not found")
-        reviews = await repository.thread_approvals(conn, onboarding_thread_id(onboarding_id), 10)
+        reviews = await approval_queue.thread_approvals(
+            conn, onboarding_thread_id(onboarding_id), 10
+        )
     if not include_log:
         run.pop("raw_data")
         run.pop("model_answer")

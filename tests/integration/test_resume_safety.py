@@ -15,14 +15,14 @@ import pytest
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.errors import InvalidUpdateError
 from langgraph.types import Command
+from server.sales_store import PostgresSalesStore
 
 import nodes.request_approval as request_approval_node
 from domain.review import ReviewResponse
-from domain.threads import sales_thread_id
+from domain.thread_ids import sales_thread_id
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
 from server.sales_runner import SalesRunner
-from server.sales_store import PostgresSalesStore
 from tests.conftest import create_consumer, create_creator, running_service
 from tests.fakes import REVISED_BODY, RevisingDrafter
 from tools.channels import OutgoingMessage, SendReceipt

@@ -6,7 +6,7 @@ import copy
 
 import psycopg
 
-from domain.threads import sales_thread_id
+from domain.thread_ids import sales_thread_id
 from server import db
 from tests.conftest import (
     create_consumer,

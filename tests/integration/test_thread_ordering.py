@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import psycopg
 
-from domain.threads import sales_thread_id
+from domain.thread_ids import sales_thread_id
 from tests.conftest import create_consumer, create_creator, running_service, wait_for_event
 
 LEADS = [

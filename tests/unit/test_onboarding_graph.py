@@ -6,7 +6,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from domain.profile_writing import deterministic_writing
-from graphs.onboarding import OnboardingAdapters, build_onboarding_graph
+from graphs.creator_onboarding import OnboardingAdapters, build_onboarding_graph
 from tests.conftest import load_creator
 from tools.onboarding_store import InMemoryOnboardingStore
 from tools.profile_writer import DeterministicProfileWriter, WrittenProfile

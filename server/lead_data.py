@@ -1,0 +1,96 @@
+"""A lead's data as a whole: how a lead is shown, everything about them (export), and
+their erasure. Erasure spans every table that mentions the lead, so it lives here and
+calls each table family's module inside one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException
+from psycopg import AsyncConnection
+
+from domain.thread_ids import sales_thread_id
+from server.auth import Caller
+from server.services import Services
+from server.store import (
+    approval_queue,
+    audit_trail,
+    creator_records,
+    event_log,
+    leads,
+    message_log,
+    thread_state,
+)
+
+ERASURE_REASON = "erased"
+
+
+def lead_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "creator_id": row["creator_id"],
+        "external_id": row["id"],
+        "name": row["name"],
+        "whatsapp": row["whatsapp"],
+        "email": row["email"],
+        "timezone": row["timezone"],
+        "consent": row["consent"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+async def require_creator(conn: AsyncConnection, caller: Caller, creator_id: str) -> None:
+    if await creator_records.get_creator(conn, caller.scope, creator_id) is None:
+        raise HTTPException(404, f"creator {creator_id!r} not found; create it with POST /creators")
+
+
+async def export_lead(
+    conn: AsyncConnection, creator_id: str, lead_id: str
+) -> dict[str, Any] | None:
+    lead = await leads.get_lead(conn, creator_id, lead_id)
+    if lead is None:
+        return None
+    context = await leads.get_lead_context(conn, creator_id, lead_id)
+    return {
+        "consumer": lead_view(lead),
+        "consent": lead["consent"],
+        "context": context["context"] if context else None,
+        "events": await event_log.lead_events(conn, creator_id, lead_id),
+        "approvals": await approval_queue.lead_approvals(conn, creator_id, lead_id),
+        "messages": await message_log.lead_messages(conn, creator_id, lead_id),
+        "audit_log": await audit_trail.lead_audit(conn, creator_id, lead_id),
+    }
+
+
+async def erase_lead(
+    services: Services, caller: Caller, creator_id: str, lead_id: str
+) -> dict[str, Any]:
+    thread_id = sales_thread_id(creator_id, lead_id)
+    async with services.pool.connection() as conn, conn.transaction():
+        if not await leads.lock_lead(conn, creator_id, lead_id):
+            raise HTTPException(404, f"lead {lead_id!r} of creator {creator_id!r} not found")
+        if await thread_state.thread_job_running(conn, thread_id):
+            raise HTTPException(
+                409, "the agent is working on this lead right now; try again in a few seconds"
+            )
+        withdrawn = await approval_queue.withdraw_pending_of_lead(
+            conn, creator_id, lead_id, ERASURE_REASON
+        )
+        deleted = {
+            "jobs": await thread_state.drop_thread_jobs(conn, thread_id),
+            "messages": await message_log.delete_lead_messages(conn, creator_id, lead_id),
+            "approvals": await approval_queue.delete_lead_approvals(conn, creator_id, lead_id),
+            "events": await event_log.delete_lead_events(conn, creator_id, lead_id),
+            "audit_entries": await audit_trail.erase_lead_audit(conn, creator_id, lead_id),
+            "checkpoint_rows": await thread_state.delete_checkpoints(conn, thread_id),
+            "consumers": await leads.delete_lead(conn, creator_id, lead_id),
+        }
+        # The erasure's own record names the creator, never the lead.
+        await audit_trail.audit(
+            conn,
+            creator_id,
+            caller.actor,
+            "lead_erased",
+            {"withdrawn_drafts": withdrawn, "deleted": deleted},
+        )
+    return {"erased": True, "withdrawn_drafts": withdrawn, "deleted": deleted}

@@ -1,0 +1,65 @@
+"""The audit_log table: append-only (a database trigger refuses updates and deletes), every
+entry naming its creator. Only a lead's erasure removes entries, the ones about that lead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
+
+from domain.thread_ids import sales_thread_parts
+from server.store.rows import Row, all_rows
+
+
+async def audit(
+    conn: AsyncConnection,
+    creator_id: str,
+    actor: str,
+    action: str,
+    details: dict[str, Any],
+    thread_id: str | None = None,
+) -> None:
+    _, consumer_id = sales_thread_parts(thread_id or "") or (None, None)
+    await conn.execute(
+        """
+        INSERT INTO audit_log (thread_id, creator_id, consumer_id, actor, action, details)
+        VALUES (%s, %s, %s, %s, %s, %s)""",
+        (thread_id, creator_id, consumer_id, actor, action, Jsonb(details)),
+    )
+
+
+async def audit_thread(
+    conn: AsyncConnection, thread_id: str, actor: str, action: str, details: dict[str, Any]
+) -> None:
+    """An entry on a sales thread, whose id names the creator."""
+    parts = sales_thread_parts(thread_id)
+    if parts is None:
+        raise ValueError(f"{thread_id!r} is not a sales thread; name the creator")
+    await audit(conn, parts[0], actor, action, details, thread_id=thread_id)
+
+
+async def thread_audit(conn: AsyncConnection, thread_id: str, limit: int) -> list[Row]:
+    return await all_rows(
+        conn,
+        "SELECT * FROM audit_log WHERE thread_id = %s ORDER BY id DESC LIMIT %s",
+        (thread_id, limit),
+    )
+
+
+async def lead_audit(conn: AsyncConnection, creator_id: str, lead_id: str) -> list[Row]:
+    return await all_rows(
+        conn,
+        "SELECT * FROM audit_log WHERE creator_id = %s AND consumer_id = %s ORDER BY id",
+        (creator_id, lead_id),
+    )
+
+
+async def erase_lead_audit(conn: AsyncConnection, creator_id: str, lead_id: str) -> int:
+    """The one delete the audit log allows: inside this transaction only."""
+    await conn.execute("SET LOCAL creator_agents.erasure = 'on'")
+    cur = await conn.execute(
+        "DELETE FROM audit_log WHERE creator_id = %s AND consumer_id = %s", (creator_id, lead_id)
+    )
+    await conn.execute("SET LOCAL creator_agents.erasure = 'off'")
+    return cur.rowcount

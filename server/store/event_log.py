@@ -1,0 +1,113 @@
+"""The events table: what API clients posted, and what the agent decided about each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
+
+from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
+from server.store.rows import IN_SCOPE, Row, Scope, all_rows, one
+
+# The link from a decision to the message it produced, for the event's readers.
+EVENT_VIEW = """
+    SELECT e.*, (SELECT m.id FROM messages m WHERE m.approval_id = e.decision ->> 'approval_id'
+                  ORDER BY m.created_at LIMIT 1) AS message_id
+      FROM events e"""
+
+
+async def insert_event(conn: AsyncConnection, event: dict[str, Any]) -> Row | None:
+    """Insert the event; None when its id is already taken (the caller compares hashes)."""
+    return await one(
+        conn,
+        """
+        INSERT INTO events (id, creator_id, consumer_id, thread_id, type, source, payload,
+                            occurred_at, request_hash)
+        VALUES (%(id)s, %(creator_id)s, %(consumer_id)s, %(thread_id)s, %(type)s, %(source)s,
+                %(payload)s, %(occurred_at)s, %(request_hash)s)
+        ON CONFLICT (id) DO NOTHING RETURNING *""",
+        {**event, "payload": Jsonb(event["payload"])},
+    )
+
+
+async def get_event(conn: AsyncConnection, scope: Scope, event_id: str) -> Row | None:
+    return await one(
+        conn,
+        EVENT_VIEW + " WHERE e.id = %s AND (%s::text IS NULL OR e.creator_id = %s)",
+        (event_id, scope, scope),
+    )
+
+
+async def list_events(
+    conn: AsyncConnection,
+    scope: Scope,
+    creator_id: str | None,
+    consumer_id: str | None,
+    after: Cursor | None,
+    limit: int,
+) -> Page:
+    """Newest first by when the service received them: a lead's timeline."""
+    where, order = keyset("newest_first", "e.received_at", "e.id")
+    rows = await all_rows(
+        conn,
+        EVENT_VIEW
+        + f"""
+         WHERE {IN_SCOPE.replace("creator_id", "e.creator_id")}
+           AND (%s::text IS NULL OR e.creator_id = %s)
+           AND (%s::text IS NULL OR e.consumer_id = %s) AND {where} {order} LIMIT %s""",
+        (
+            scope,
+            scope,
+            creator_id,
+            creator_id,
+            consumer_id,
+            consumer_id,
+            *keyset_params(after),
+            limit + 1,
+        ),
+    )
+    return to_page(rows, limit, at_key="received_at")
+
+
+async def finish_event(
+    conn: AsyncConnection,
+    event_id: str,
+    status: str,
+    decision: dict[str, Any] | None,
+    error: str | None = None,
+) -> None:
+    await conn.execute(
+        """
+        UPDATE events SET status = %s, decision = %s, error = %s, processed_at = now()
+         WHERE id = %s""",
+        (status, Jsonb(decision) if decision else None, error, event_id),
+    )
+
+
+async def note_event_error(conn: AsyncConnection, event_id: str, error: str) -> None:
+    await conn.execute("UPDATE events SET error = %s WHERE id = %s", (error, event_id))
+
+
+async def thread_events(conn: AsyncConnection, thread_id: str, limit: int) -> list[Row]:
+    return await all_rows(
+        conn,
+        EVENT_VIEW
+        + " WHERE e.thread_id = %s ORDER BY e.occurred_at DESC, e.received_at DESC LIMIT %s",
+        (thread_id, limit),
+    )
+
+
+async def lead_events(conn: AsyncConnection, creator_id: str, lead_id: str) -> list[Row]:
+    return await all_rows(
+        conn,
+        EVENT_VIEW + " WHERE e.creator_id = %s AND e.consumer_id = %s ORDER BY e.received_at",
+        (creator_id, lead_id),
+    )
+
+
+async def delete_lead_events(conn: AsyncConnection, creator_id: str, lead_id: str) -> int:
+    cur = await conn.execute(
+        "DELETE FROM events WHERE creator_id = %s AND consumer_id = %s", (creator_id, lead_id)
+    )
+    return cur.rowcount

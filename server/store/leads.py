@@ -1,0 +1,113 @@
+"""The consumers and consumer_context tables: a creator's leads, identified by
+(creator_id, external id), and what the sales agent has learnt about each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
+
+from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
+from server.store.rows import IN_SCOPE, Row, Scope, all_rows, one
+
+CONTACT_FIELDS = ("name", "whatsapp", "email", "timezone", "consent")
+
+
+async def upsert_lead(conn: AsyncConnection, creator_id: str, lead: dict[str, Any]) -> Row:
+    """Create the lead, or replace every contact field of an existing one."""
+    return await one(
+        conn,
+        """
+        INSERT INTO consumers (creator_id, id, name, whatsapp, email, timezone, consent)
+        VALUES (%(creator_id)s, %(id)s, %(name)s, %(whatsapp)s, %(email)s, %(timezone)s,
+                %(consent)s)
+        ON CONFLICT (creator_id, id) DO UPDATE SET name = excluded.name,
+            whatsapp = excluded.whatsapp, email = excluded.email, timezone = excluded.timezone,
+            consent = excluded.consent, updated_at = now()
+        RETURNING *, (xmax = 0) AS created""",
+        {**lead, "creator_id": creator_id, "consent": Jsonb(lead["consent"])},
+    )
+
+
+async def patch_lead(
+    conn: AsyncConnection, creator_id: str, lead_id: str, changes: dict[str, Any]
+) -> Row | None:
+    """Change only the given fields; consent is merged channel by channel."""
+    sets, params = ["updated_at = now()"], []
+    for column, value in changes.items():
+        if column not in CONTACT_FIELDS:
+            raise ValueError(f"not a lead field: {column}")
+        if column == "consent":
+            sets.append("consent = consent || %s")
+            params.append(Jsonb(value))
+        else:
+            sets.append(f"{column} = %s")
+            params.append(value)
+    return await one(
+        conn,
+        f"UPDATE consumers SET {', '.join(sets)} WHERE creator_id = %s AND id = %s RETURNING *",
+        (*params, creator_id, lead_id),
+    )
+
+
+async def get_lead(conn: AsyncConnection, creator_id: str, lead_id: str) -> Row | None:
+    return await one(
+        conn, "SELECT * FROM consumers WHERE creator_id = %s AND id = %s", (creator_id, lead_id)
+    )
+
+
+async def lock_lead(conn: AsyncConnection, creator_id: str, lead_id: str) -> bool:
+    """Lock the lead's row for this transaction; False when there is no such lead."""
+    row = await one(
+        conn,
+        "SELECT 1 AS found FROM consumers WHERE creator_id = %s AND id = %s FOR UPDATE",
+        (creator_id, lead_id),
+    )
+    return row is not None
+
+
+async def list_leads(
+    conn: AsyncConnection, scope: Scope, creator_id: str | None, after: Cursor | None, limit: int
+) -> Page:
+    where, order = keyset("newest_first", "created_at", "id")
+    rows = await all_rows(
+        conn,
+        f"""SELECT * FROM consumers WHERE {IN_SCOPE}
+               AND (%s::text IS NULL OR creator_id = %s) AND {where} {order} LIMIT %s""",
+        (scope, scope, creator_id, creator_id, *keyset_params(after), limit + 1),
+    )
+    return to_page(rows, limit)
+
+
+async def save_lead_context(
+    conn: AsyncConnection, creator_id: str, lead_id: str, context: dict[str, Any]
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO consumer_context (creator_id, consumer_id, context) VALUES (%s, %s, %s)
+        ON CONFLICT (creator_id, consumer_id) DO UPDATE SET context = excluded.context,
+            updated_at = now()""",
+        (creator_id, lead_id, Jsonb(context)),
+    )
+
+
+async def get_lead_context(conn: AsyncConnection, creator_id: str, lead_id: str) -> Row | None:
+    return await one(
+        conn,
+        """SELECT context, updated_at FROM consumer_context
+            WHERE creator_id = %s AND consumer_id = %s""",
+        (creator_id, lead_id),
+    )
+
+
+async def delete_lead(conn: AsyncConnection, creator_id: str, lead_id: str) -> int:
+    """The lead and its context; the caller has removed everything that refers to them."""
+    await conn.execute(
+        "DELETE FROM consumer_context WHERE creator_id = %s AND consumer_id = %s",
+        (creator_id, lead_id),
+    )
+    cur = await conn.execute(
+        "DELETE FROM consumers WHERE creator_id = %s AND id = %s", (creator_id, lead_id)
+    )
+    return cur.rowcount

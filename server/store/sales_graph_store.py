@@ -1,0 +1,82 @@
+"""Postgres implementation of the sales graph's store (tools.sales_store.SalesStore)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+
+from server.store import approval_queue, audit_trail, message_log
+from tools.sales_store import (
+    RECLAIMABLE,
+    MessageRecord,
+    NewApproval,
+    NewMessage,
+    Withdrawal,
+    new_id,
+)
+
+
+class PostgresSalesStore:
+    def __init__(self, pool: AsyncConnectionPool):
+        self._pool = pool
+
+    async def save_approval(self, approval: NewApproval) -> None:
+        async with self._pool.connection() as conn, conn.transaction():
+            fields = ("id", "thread_id", "creator_id", "consumer_id", "event_id", "channel")
+            row = {k: getattr(approval, k) for k in fields}
+            row.update(draft=approval.draft, profile_version=approval.profile_version)
+            if await approval_queue.insert_message_draft(conn, row):
+                await audit_trail.audit_thread(
+                    conn, approval.thread_id, "agent", "draft_created", approval.audit_details()
+                )
+
+    async def withdraw_approval(self, withdrawal: Withdrawal) -> str | None:
+        async with self._pool.connection() as conn, conn.transaction():
+            if await approval_queue.withdraw(
+                conn, withdrawal.approval_id, withdrawal.reason, withdrawal.withdrawable()
+            ):
+                await audit_trail.audit_thread(
+                    conn,
+                    withdrawal.thread_id,
+                    "agent",
+                    "draft_withdrawn",
+                    withdrawal.audit_details(),
+                )
+                return "withdrawn"
+            return await approval_queue.approval_status(conn, withdrawal.approval_id)
+
+    async def claim_send(self, message: NewMessage) -> tuple[MessageRecord, bool]:
+        async with self._pool.connection() as conn:
+            row = await message_log.claim_new_or_reclaimable(
+                conn,
+                {**message.__dict__, "id": new_id(), "claim_token": new_id()},
+                list(RECLAIMABLE),
+            )
+            if row is not None:
+                return MessageRecord(**row), True
+            existing = await message_log.by_idempotency_key(conn, message.idempotency_key)
+            return MessageRecord(**existing), False
+
+    async def claim_retry(self, message_id: str) -> MessageRecord | None:
+        async with self._pool.connection() as conn:
+            row = await message_log.reclaim(conn, message_id, new_id(), list(RECLAIMABLE))
+            return MessageRecord(**row) if row else None
+
+    async def start_send(self, message_id: str, claim_token: str) -> bool:
+        async with self._pool.connection() as conn:
+            return await message_log.start_send(conn, message_id, claim_token)
+
+    async def finish_send(
+        self,
+        message_id: str,
+        status: str,
+        provider_message_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        async with self._pool.connection() as conn:
+            await message_log.finish_send(conn, message_id, status, provider_message_id, error)
+
+    async def audit(self, thread_id: str, actor: str, action: str, details: dict[str, Any]) -> None:
+        async with self._pool.connection() as conn:
+            await audit_trail.audit_thread(conn, thread_id, actor, action, details)
