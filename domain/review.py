@@ -39,15 +39,14 @@ class Reject(BaseModel):
     )
 
 
-class Respond(BaseModel):
-    type: Literal["respond"]
-    message: str = Field(max_length=MAX_FEEDBACK)
-
-
-ReviewDecision = Annotated[Approve | Edit | Reject | Respond, Field(discriminator="type")]
+# The agent-inbox HumanResponse types this service acts on; `respond` (a reply to the
+# agent) has no meaning for a draft to a lead, so it is neither offered nor accepted.
+ReviewDecision = Annotated[Approve | Edit | Reject, Field(discriminator="type")]
 
 
 class ReviewResponse(PlainJsonModel):
+    """One decision on a draft: approve it, edit it, or reject it (with feedback)."""
+
     decisions: list[ReviewDecision] = Field(min_length=1, max_length=1)
 
 

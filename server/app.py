@@ -10,10 +10,11 @@ from collections.abc import AsyncIterator
 import psycopg
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.auth import ADMIN_KEY_FILE, bootstrap_admin_key
 from server.body_limit import BodySizeLimit
-from server.errors import InternalErrors, unstorable_data, validation_error
+from server.errors import InternalErrors, http_error, unstorable_data, validation_error
 from server.routes import (
     agents,
     approvals,
@@ -102,6 +103,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
 
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(psycopg.DataError, unstorable_data)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(InternalErrors)  # outermost: it sees whatever the rest raised

@@ -7,9 +7,10 @@ import logging
 import math
 from typing import Any
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.plain_json import MAX_INT, MIN_INT
@@ -17,6 +18,7 @@ from domain.plain_json import MAX_INT, MIN_INT
 log = logging.getLogger("creator_agents")
 
 MAX_ERRORS = 20  # a list of 10,000 bad items gets the first few, not 10,000 errors
+MAX_SUMMARISED = 3  # problems named in an error's one-line `detail`
 MAX_EXCERPT = 80  # characters of the client's input echoed back
 MAX_MESSAGE = 500
 INTERNAL_ERROR = "internal error: the service failed to handle this request; it has been logged"
@@ -64,20 +66,60 @@ def _ctx_value(value: Any) -> Any:
     return safe_text(str(value), MAX_MESSAGE)
 
 
+def _place(loc: list[Any]) -> str:
+    return ".".join(str(p) for p in loc) or "request"
+
+
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """FastAPI's 422 shape, {"detail": [{"type", "loc", "msg", "input"?, "ctx"?}]}, with the
-    input cut to an excerpt (a 5 MB name is not echoed back) and made encodable."""
+    """422 with one line saying what to fix in `detail`, and each problem in `errors`
+    ({"type", "loc", "msg", "input"?, "ctx"?}), the input cut to an excerpt (a 5 MB name is
+    not echoed back) and made encodable."""
     errors = list(exc.errors())
-    detail = [_error(e) for e in errors[:MAX_ERRORS]]
+    items = [_error(e) for e in errors[:MAX_ERRORS]]
     if len(errors) > MAX_ERRORS:
-        detail.append(
+        items.append(
             {
                 "type": "too_many_errors",
                 "loc": ["body"],
                 "msg": f"{len(errors) - MAX_ERRORS} more errors not shown",
             }
         )
-    return JSONResponse({"detail": detail}, status_code=422)
+    shown = "; ".join(f"{_place(e['loc'])}: {e['msg']}" for e in items[:MAX_SUMMARISED])
+    more = len(errors) - MAX_SUMMARISED
+    detail = f"the request is not valid: {shown}" + (f" (and {more} more)" if more > 0 else "")
+    body = {"detail": safe_text(detail, MAX_MESSAGE), "errors": items}
+    return JSONResponse(body, status_code=422)
+
+
+def _safe_item(item: dict[str, Any]) -> dict[str, Any]:
+    """An error item's texts short and encodable: they may quote what the client sent."""
+    return {
+        key: safe_text(value, MAX_MESSAGE) if isinstance(value, str) else value
+        for key, value in item.items()
+    } | {"loc": [p if isinstance(p, int) else safe_text(str(p), MAX_EXCERPT) for p in item["loc"]]}
+
+
+class ApiError(HTTPException):
+    """An HTTP error with the problems it found, each with its place (`loc`), as `errors`."""
+
+    def __init__(self, status_code: int, detail: str, errors: list[dict[str, Any]]):
+        super().__init__(status_code, detail)
+        self.errors = errors
+
+
+NOT_UTF8 = "the body is not UTF-8 text; send JSON encoded as UTF-8"
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Every HTTPException in the one error shape: {"detail": str, "errors"?: [...]}."""
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI's 400 for a body it cannot decode: invalid JSON like any other, so a 422.
+        item = {"type": "json_invalid", "loc": ["body"], "msg": NOT_UTF8}
+        return JSONResponse({"detail": NOT_UTF8, "errors": [item]}, status_code=422)
+    body: dict[str, Any] = {"detail": safe_text(str(exc.detail), MAX_MESSAGE)}
+    if isinstance(exc, ApiError):
+        body["errors"] = [_safe_item(item) for item in exc.errors[:MAX_ERRORS]]
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
 async def unstorable_data(request: Request, exc: Exception) -> JSONResponse:

@@ -65,10 +65,11 @@ async def export_lead(
 async def erase_lead(
     services: Services, caller: Caller, creator_id: str, lead_id: str
 ) -> dict[str, Any]:
-    thread_id = sales_thread_id(creator_id, lead_id)
     async with services.pool.connection() as conn, conn.transaction():
         if not await leads.lock_lead(conn, creator_id, lead_id):
             raise HTTPException(404, f"lead {lead_id!r} of creator {creator_id!r} not found")
+        # The lead exists, so both ids are plain (no ':'): a valid thread id.
+        thread_id = sales_thread_id(creator_id, lead_id)
         if await thread_state.thread_job_running(conn, thread_id):
             raise HTTPException(
                 409, "the agent is working on this lead right now; try again in a few seconds"

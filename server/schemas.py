@@ -10,6 +10,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from domain.marketplace import MarketplaceCreator
 from domain.plain_json import PlainJsonModel
@@ -19,10 +20,21 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$"
 E164 = r"^\+[1-9]\d{6,14}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
+# Closed sets of values, shared by requests, answers and their documentation.
 MessageStatus = Literal[
     "claimed", "sending", "sent", "recorded", "failed", "retry", "unsent", "unconfirmed", "blocked"
 ]
 EventType = Literal["page_view", "service_click", "booking_created", "inbound_message"]
+EventStatus = Literal["queued", "processed", "failed"]
+Channel = Literal["whatsapp", "email"]
+ApprovalStatus = Literal["pending", "approved", "edited", "rejected", "withdrawn"]
+ApprovalKind = Literal["message", "profile"]
+Actor = Literal["agent", "creator", "system", "api"]
+OnboardingStatus = Literal[
+    "queued", "fetching", "drafting", "awaiting_review", "approved", "rejected", "failed"
+]
+DataSource = Literal["marketplace", "inline"]
+ProfileSource = Literal["deterministic", "llm"]
 MAX_PAYLOAD_BYTES = 16_000
 MAX_CLOCK_SKEW = timedelta(days=1)
 # A date and a time: numbers (Unix seconds? milliseconds?) are ambiguous and refused.
@@ -82,10 +94,20 @@ class ConsumerIn(PlainJsonModel):
 
 
 class ConsentPatch(BaseModel):
+    """The channels to change; a channel left out keeps its consent."""
+
     model_config = ConfigDict(extra="forbid")
 
-    whatsapp: bool | None = None
-    email: bool | None = None
+    # Absent keeps the channel's consent; null is refused, so the schema does not offer it.
+    whatsapp: bool | SkipJsonSchema[None] = None
+    email: bool | SkipJsonSchema[None] = None
+
+    @field_validator("whatsapp", "email")
+    @classmethod
+    def _not_null(cls, value: bool | None) -> bool:
+        if value is None:
+            raise ValueError("consent is true or false; leave the channel out to keep it")
+        return value
 
 
 class ConsumerPatch(PlainJsonModel):
@@ -93,11 +115,11 @@ class ConsumerPatch(PlainJsonModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: str | SkipJsonSchema[None] = Field(None, min_length=1, max_length=200)
     whatsapp: str | None = Field(None, pattern=E164)
     email: str | None = Field(None, pattern=EMAIL, max_length=254)
     timezone: str | None = Field(None, max_length=64)
-    consent: ConsentPatch | None = None
+    consent: ConsentPatch | SkipJsonSchema[None] = None
 
     _known_timezone = field_validator("timezone")(known_timezone)
 

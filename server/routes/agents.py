@@ -9,6 +9,8 @@ from domain.plain_json import PlainJsonModel
 from server.auth import Caller, CallerDep
 from server.deps import ServicesDep
 from server.listing import CursorQuery, LimitQuery
+from server.responses.agent_out import AgentList, AgentOut
+from server.responses.error_body import error_responses
 from server.schemas import EventType
 from server.store import agent_settings, audit_trail
 from server.store.rows import ALL_CREATORS
@@ -16,6 +18,7 @@ from server.store.rows import ALL_CREATORS
 router = APIRouter(tags=["agents"])
 
 ShortText = Annotated[str, Field(max_length=200)]
+CHANGE_ERRORS = (401, 403, 404, 422)
 
 
 class Trigger(BaseModel):
@@ -42,7 +45,7 @@ def _not_found(agent_id: str) -> HTTPException:
     return HTTPException(404, f"agent {agent_id!r} not found")
 
 
-@router.get("/agents")
+@router.get("/agents", response_model=AgentList, responses=error_responses(401, 404, 422))
 async def list_agents(
     services: ServicesDep,
     caller: CallerDep,
@@ -56,7 +59,7 @@ async def list_agents(
     return {"agents": page.rows, "next_cursor": page.next_cursor}
 
 
-@router.get("/agents/{agent_id}")
+@router.get("/agents/{agent_id}", response_model=AgentOut, responses=error_responses(401, 404, 422))
 async def get_agent(agent_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     async with services.pool.connection() as conn:
         agent = await agent_settings.get_agent(conn, caller.scope, agent_id)
@@ -82,18 +85,24 @@ async def _update(services, caller: Caller, agent_id: str, **changes: Any) -> di
     return agent
 
 
-@router.post("/agents/{agent_id}/enable")
+@router.post(
+    "/agents/{agent_id}/enable", response_model=AgentOut, responses=error_responses(*CHANGE_ERRORS)
+)
 async def enable(agent_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     return await _update(services, caller, agent_id, enabled=True)
 
 
-@router.post("/agents/{agent_id}/disable")
+@router.post(
+    "/agents/{agent_id}/disable", response_model=AgentOut, responses=error_responses(*CHANGE_ERRORS)
+)
 async def disable(agent_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """A disabled agent keeps reading events (context stays current) but never drafts."""
     return await _update(services, caller, agent_id, enabled=False)
 
 
-@router.patch("/agents/{agent_id}")
+@router.patch(
+    "/agents/{agent_id}", response_model=AgentOut, responses=error_responses(*CHANGE_ERRORS, 413)
+)
 async def update(
     agent_id: str, body: AgentUpdate, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import ValidationError
@@ -11,11 +11,15 @@ from domain.findings import Finding
 from domain.human_check import check_rendered_text
 from domain.offer import offerable_to_lead
 from domain.profile_writing import WRITING_FIELDS, ProfileWriting
-from domain.review import ALLOWED_DECISIONS, ReviewResponse, action_name
+from domain.review import ReviewResponse, action_name
 from nodes.review_profile import ACTION as PROFILE_ACTION
 from server.auth import CallerDep
 from server.deps import ServicesDep
+from server.errors import ApiError
 from server.listing import CursorQuery, LimitQuery
+from server.responses.approval_out import ApprovalList, ApprovalOut, DecisionTaken
+from server.responses.error_body import error_responses
+from server.schemas import ApprovalKind, ApprovalStatus
 from server.store import approval_queue, audit_trail, creator_profiles
 from server.store.rows import ALL_CREATORS
 from tools.creator_source import describe_validation_error
@@ -26,8 +30,8 @@ FEEDBACK_NEEDS_MODEL = (
     "feedback needs a drafting model (set OPENAI_API_KEY): the template drafter cannot "
     "rewrite a draft, so no new draft is written for this rejection"
 )
-ApprovalStatus = Literal["pending", "approved", "edited", "rejected", "withdrawn"]
 STATUS_OF_DECISION = {"approve": "approved", "edit": "edited", "reject": "rejected"}
+EDITED_ARGS = ["body", "decisions", 0, "edited_action", "args"]
 
 
 def _profile_edit_problem(approval: dict[str, Any], decision: dict[str, Any]) -> str | None:
@@ -96,26 +100,26 @@ async def _check_edit(
         return []
     findings = await asyncio.to_thread(_edit_findings, approval, decision, profile["profile"])
     if findings and not decision.get("confirm"):
-        raise HTTPException(
+        raise ApiError(
             409,
-            {
-                "message": "the edited message has problems; fix them, or send the same "
-                'decision with "confirm": true to send it as it is',
-                "passed": False,
-                "problems": findings,
-            },
+            "the edited message has problems (see errors); fix them, or send the same "
+            'decision with "confirm": true to send it as it is',
+            [
+                {"loc": EDITED_ARGS, "msg": f["detail"], "rule": f["rule"], "text": f["text"]}
+                for f in findings
+            ],
         )
     return findings
 
 
-@router.get("/approvals")
+@router.get("/approvals", response_model=ApprovalList, responses=error_responses(401, 404, 422))
 async def list_approvals(
     services: ServicesDep,
     caller: CallerDep,
     cursor: CursorQuery,
     creator_id: str | None = Query(None, description="Whose drafts; a creator key lists its own"),
     status: ApprovalStatus | None = "pending",
-    kind: Literal["message", "profile"] | None = None,
+    kind: ApprovalKind | None = None,
     limit: LimitQuery = 100,
 ) -> dict[str, Any]:
     """Drafts waiting for the creator (by default) oldest first, decided ones newest first,
@@ -130,7 +134,9 @@ async def list_approvals(
     return {"approvals": page.rows, "next_cursor": page.next_cursor}
 
 
-@router.get("/approvals/{approval_id}")
+@router.get(
+    "/approvals/{approval_id}", response_model=ApprovalOut, responses=error_responses(401, 404, 422)
+)
 async def get_approval(
     approval_id: str, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
@@ -141,7 +147,11 @@ async def get_approval(
     return row
 
 
-@router.post("/approvals/{approval_id}/decision")
+@router.post(
+    "/approvals/{approval_id}/decision",
+    response_model=DecisionTaken,
+    responses=error_responses(401, 403, 404, 409, 413, 422),
+)
 async def decide(
     approval_id: str, body: ReviewResponse, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
@@ -152,12 +162,6 @@ async def decide(
     counts: a second one gets 409 and sends nothing.
     """
     decision = body.decisions[0].model_dump(exclude_none=True)
-    if decision["type"] not in ALLOWED_DECISIONS:
-        raise HTTPException(
-            422,
-            f"decision type {decision['type']!r} is not allowed here; "
-            f"use one of {ALLOWED_DECISIONS}",
-        )
     async with services.pool.connection() as conn, conn.transaction():
         approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
         if approval is None:

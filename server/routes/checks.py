@@ -13,6 +13,8 @@ from domain.human_check import check_rendered_text
 from domain.plain_json import PlainJsonModel
 from server.auth import CallerDep
 from server.deps import ServicesDep
+from server.responses.creator_out import CheckResult
+from server.responses.error_body import error_responses
 from server.store import creator_profiles, creator_records
 
 router = APIRouter(tags=["checks"])
@@ -30,7 +32,11 @@ class CheckIn(PlainJsonModel):
     body: str = Field(max_length=MAX_CHECKED_BODY)
 
 
-@router.post("/creators/{creator_id}/check")
+@router.post(
+    "/creators/{creator_id}/check",
+    response_model=CheckResult,
+    responses=error_responses(401, 404, 409, 413, 422),
+)
 async def check_text(
     creator_id: str, body: CheckIn, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from server import lead_data
 from server.auth import CallerDep
 from server.deps import ServicesDep
 from server.listing import CursorQuery, LimitQuery
+from server.responses.error_body import error_responses
+from server.responses.lead_out import Erasure, LeadExport, LeadList, LeadOut
 from server.schemas import ConsumerIn, ConsumerPatch
 from server.store import leads
 
@@ -21,7 +23,13 @@ def _lead_not_found(creator_id: str, external_id: str) -> str:
     return f"lead {external_id!r} of creator {creator_id!r} not found"
 
 
-@router.post("/consumers", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/consumers",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LeadOut,
+    responses={200: {"model": LeadOut, "description": "An existing lead, replaced"}}
+    | error_responses(401, 403, 404, 413, 422),
+)
 async def upsert_consumer(
     body: ConsumerIn, response: Response, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
@@ -38,7 +46,7 @@ async def upsert_consumer(
     return lead_data.lead_view(row)
 
 
-@router.get("/consumers")
+@router.get("/consumers", response_model=LeadList, responses=error_responses(401, 404, 422))
 async def list_consumers(
     services: ServicesDep,
     caller: CallerDep,
@@ -56,7 +64,11 @@ async def list_consumers(
     }
 
 
-@router.get("/consumers/{creator_id}/{external_id}")
+@router.get(
+    "/consumers/{creator_id}/{external_id}",
+    response_model=LeadOut,
+    responses=error_responses(401, 404, 422),
+)
 async def get_consumer(
     creator_id: str, external_id: str, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
@@ -68,7 +80,11 @@ async def get_consumer(
     return lead_data.lead_view(row)
 
 
-@router.patch("/consumers/{creator_id}/{external_id}")
+@router.patch(
+    "/consumers/{creator_id}/{external_id}",
+    response_model=LeadOut,
+    responses=error_responses(401, 403, 404, 413, 422),
+)
 async def patch_consumer(
     creator_id: str,
     external_id: str,
@@ -91,7 +107,11 @@ async def patch_consumer(
     return lead_data.lead_view(row)
 
 
-@router.get("/consumers/{creator_id}/{external_id}/export")
+@router.get(
+    "/consumers/{creator_id}/{external_id}/export",
+    response_model=LeadExport,
+    responses=error_responses(401, 404, 422),
+)
 async def export_consumer(
     creator_id: str, external_id: str, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
@@ -105,7 +125,11 @@ async def export_consumer(
     return export
 
 
-@router.delete("/consumers/{creator_id}/{external_id}")
+@router.delete(
+    "/consumers/{creator_id}/{external_id}",
+    response_model=Erasure,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
 async def erase_consumer(
     creator_id: str, external_id: str, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from domain.profile_writing import build_profile
 from server.auth import AdminDep, CallerDep
 from server.deps import ServicesDep
 from server.listing import CursorQuery, LimitQuery
+from server.responses.creator_out import CreatorDetail, CreatorList, CreatorSaved
+from server.responses.error_body import error_responses
 from server.schemas import CreatorIn
 from server.store import agent_settings, audit_trail, creator_profiles, creator_records
 
@@ -23,7 +25,12 @@ def _profile_and_findings(data: MarketplaceCreator) -> tuple[dict[str, Any], lis
     return build_profile(data), intake_findings(data)
 
 
-@router.post("/creators", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/creators",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CreatorSaved,
+    responses=error_responses(401, 403, 413, 422),
+)
 async def create_creator(
     body: CreatorIn, services: ServicesDep, caller: AdminDep
 ) -> dict[str, Any]:
@@ -54,7 +61,7 @@ async def create_creator(
     }
 
 
-@router.get("/creators")
+@router.get("/creators", response_model=CreatorList, responses=error_responses(401, 403, 422))
 async def list_creators(
     services: ServicesDep, caller: AdminDep, cursor: CursorQuery, limit: LimitQuery = 100
 ) -> dict[str, Any]:
@@ -65,7 +72,9 @@ async def list_creators(
     return {"creators": creators, "next_cursor": page.next_cursor}
 
 
-@router.get("/creators/{creator_id}")
+@router.get(
+    "/creators/{creator_id}", response_model=CreatorDetail, responses=error_responses(401, 404, 422)
+)
 async def get_creator(creator_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     async with services.pool.connection() as conn:
         creator = await creator_records.get_creator(conn, caller.scope, creator_id)

@@ -9,6 +9,8 @@ from domain.thread_ids import sales_thread_id
 from server.auth import AdminDep, CallerDep
 from server.deps import ServicesDep
 from server.listing import CursorQuery, LimitQuery
+from server.responses.error_body import error_responses
+from server.responses.event_out import EventAccepted, EventList, EventOut
 from server.schemas import EventIn
 from server.store import creator_records, event_log, leads
 from server.store.rows import ALL_CREATORS
@@ -22,7 +24,12 @@ def event_view(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-@router.post("/events", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/events",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=EventAccepted,
+    responses=error_responses(401, 403, 409, 413, 422),
+)
 async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> dict[str, Any]:
     """Store the event and queue its sales run in one transaction. Nothing slow runs here.
 
@@ -75,7 +82,7 @@ async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> 
     }
 
 
-@router.get("/events")
+@router.get("/events", response_model=EventList, responses=error_responses(401, 404, 422))
 async def list_events(
     services: ServicesDep,
     caller: CallerDep,
@@ -91,7 +98,7 @@ async def list_events(
     return {"events": [event_view(r) for r in page.rows], "next_cursor": page.next_cursor}
 
 
-@router.get("/events/{event_id}")
+@router.get("/events/{event_id}", response_model=EventOut, responses=error_responses(401, 404, 422))
 async def get_event(event_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """The event's processing status and, once processed, the agent's decision and the
     message it produced (`message_id`)."""

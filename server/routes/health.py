@@ -4,17 +4,22 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from server.deps import ServicesDep
+from server.responses.health_out import Alive, NotReady, Ready
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get("/health", response_model=Alive)
 async def health() -> dict[str, str]:
     """Liveness: the process answers."""
     return {"status": "ok"}
 
 
-@router.get("/health/ready")
+@router.get(
+    "/health/ready",
+    response_model=Ready,
+    responses={503: {"model": NotReady, "description": "The database does not answer"}},
+)
 async def ready(services: ServicesDep) -> JSONResponse:
     """Readiness: the database answers and the schema is in place."""
     try:

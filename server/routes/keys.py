@@ -11,6 +11,8 @@ from domain.plain_json import PlainJsonModel
 from server.auth import AdminDep, issue_key
 from server.deps import ServicesDep
 from server.listing import CursorQuery, LimitQuery
+from server.responses.error_body import error_responses
+from server.responses.key_out import IssuedKey, KeyList, KeyOut
 from server.schemas import ID_PATTERN
 from server.store import api_keys, audit_trail, creator_records
 from server.store.rows import ALL_CREATORS
@@ -29,7 +31,12 @@ def _about(key: dict[str, Any]) -> dict[str, Any]:
     return {"key_id": key["id"], "name": key["name"]}
 
 
-@router.post("/keys", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/keys",
+    status_code=status.HTTP_201_CREATED,
+    response_model=IssuedKey,
+    responses=error_responses(401, 403, 404, 413, 422),
+)
 async def create_key(body: KeyIn, services: ServicesDep, caller: AdminDep) -> dict[str, Any]:
     """Issue a key scoped to one creator. The key is in this answer only: store it now."""
     async with services.pool.connection() as conn, conn.transaction():
@@ -40,7 +47,7 @@ async def create_key(body: KeyIn, services: ServicesDep, caller: AdminDep) -> di
     return {**row, "key": key}
 
 
-@router.get("/keys")
+@router.get("/keys", response_model=KeyList, responses=error_responses(401, 403, 422))
 async def list_keys(
     services: ServicesDep,
     caller: AdminDep,
@@ -54,9 +61,16 @@ async def list_keys(
     return {"keys": page.rows, "next_cursor": page.next_cursor}
 
 
-@router.delete("/keys/{key_id}")
+@router.delete(
+    "/keys/{key_id}", response_model=KeyOut, responses=error_responses(401, 403, 404, 409, 422)
+)
 async def revoke_key(key_id: str, services: ServicesDep, caller: AdminDep) -> dict[str, Any]:
-    """Revoke a key: its next request is refused."""
+    """Revoke a key: its next request is refused. A key cannot revoke itself (409): that
+    would lock its holder out; revoke it with another admin key."""
+    if key_id == caller.key_id:
+        raise HTTPException(
+            409, "this is the key making the request; revoke it with another admin key"
+        )
     async with services.pool.connection() as conn, conn.transaction():
         row = await api_keys.revoke_key(conn, key_id)
         if row is None:

@@ -7,6 +7,8 @@ from fastapi import APIRouter, HTTPException, Query
 from server.auth import CallerDep
 from server.deps import ServicesDep
 from server.listing import CursorQuery, LimitQuery
+from server.responses.error_body import error_responses
+from server.responses.message_out import MessageList, MessageResolved
 from server.schemas import MessageResolutionIn, MessageStatus
 from server.store import audit_trail, message_log
 
@@ -16,7 +18,7 @@ router = APIRouter(tags=["messages"])
 STATUS_OF_RESOLUTION = {"sent": "sent", "resend": "retry"}
 
 
-@router.get("/messages")
+@router.get("/messages", response_model=MessageList, responses=error_responses(401, 404, 422))
 async def list_messages(
     services: ServicesDep,
     caller: CallerDep,
@@ -35,7 +37,11 @@ async def list_messages(
     return {"messages": page.rows, "next_cursor": page.next_cursor}
 
 
-@router.post("/messages/{message_id}/resolve")
+@router.post(
+    "/messages/{message_id}/resolve",
+    response_model=MessageResolved,
+    responses=error_responses(401, 404, 409, 413, 422),
+)
 async def resolve_message(
     message_id: str, body: MessageResolutionIn, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:

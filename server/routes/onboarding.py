@@ -14,6 +14,10 @@ from domain.plain_json import PlainJsonModel
 from domain.thread_ids import onboarding_thread_id
 from server.auth import AdminDep, CallerDep
 from server.deps import ServicesDep
+from server.errors import ApiError
+from server.responses.agent_out import AgentOut, CreatorAgents
+from server.responses.error_body import error_responses
+from server.responses.onboarding_out import OnboardingRun, OnboardingStarted, ProfileStatus
 from server.schemas import ID_PATTERN
 from server.services import Services
 from server.store import (
@@ -73,12 +77,12 @@ async def _creator_data(
     except CreatorNotFound as exc:
         raise HTTPException(404, str(exc)) from None
     except CreatorDataInvalid as exc:
-        raise HTTPException(
+        # Inline data is the client's to fix; the marketplace's is not.
+        place = ["body", "marketplace_data"] if inline is not None else ["marketplace"]
+        raise ApiError(
             422,
-            {
-                "message": "the creator data is missing or has wrong fields",
-                "problems": exc.problems,
-            },
+            f"the creator data is missing or has wrong fields: {'; '.join(exc.problems[:3])}",
+            [{"loc": place, "msg": problem} for problem in exc.problems],
         ) from None
     except CreatorSourceUnavailable as exc:
         raise HTTPException(502, f"{exc}; try again later") from None
@@ -110,8 +114,21 @@ async def _start(services: Services, username: str, inline: dict[str, Any] | Non
     }
 
 
-@router.post("/onboarding/", status_code=status.HTTP_202_ACCEPTED)
-@router.post("/onboarding", status_code=status.HTTP_202_ACCEPTED, include_in_schema=False)
+START_ERRORS = error_responses(401, 403, 404, 413, 422, 502)
+
+
+@router.post(
+    "/onboarding/",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=OnboardingStarted,
+    responses=START_ERRORS,
+)
+@router.post(
+    "/onboarding",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=OnboardingStarted,
+    include_in_schema=False,
+)
 async def start_onboarding(
     body: OnboardingIn, services: ServicesDep, caller: AdminDep
 ) -> dict[str, Any]:
@@ -121,7 +138,12 @@ async def start_onboarding(
     return await _start(services, body.username, body.marketplace_data)
 
 
-@router.post("/onboarding/sync", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/onboarding/sync",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=OnboardingStarted,
+    responses=START_ERRORS,
+)
 async def sync_onboarding(body: SyncIn, services: ServicesDep, caller: AdminDep) -> dict[str, Any]:
     """Fetch the creator's data again and start a new review; the agent keeps the
     approved profile until the new one is approved."""
@@ -133,7 +155,11 @@ async def sync_onboarding(body: SyncIn, services: ServicesDep, caller: AdminDep)
     return await _start(services, body.creator_id, body.marketplace_data)
 
 
-@router.get("/onboarding/profile/{creator_id}")
+@router.get(
+    "/onboarding/profile/{creator_id}",
+    response_model=ProfileStatus,
+    responses=error_responses(401, 404, 422),
+)
 async def get_profile(creator_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """The approved profile the agent uses, and the version waiting for review, if any."""
     async with services.pool.connection() as conn:
@@ -144,7 +170,11 @@ async def get_profile(creator_id: str, services: ServicesDep, caller: CallerDep)
     return {"creator_id": creator_id, "approved": approved, "pending_review": pending}
 
 
-@router.post("/onboarding/deploy-agent/{creator_id}")
+@router.post(
+    "/onboarding/deploy-agent/{creator_id}",
+    response_model=AgentOut,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
 async def deploy_agent(creator_id: str, services: ServicesDep, caller: AdminDep) -> dict[str, Any]:
     """Deploy the creator's sales agent; deploying again returns the same agent."""
     async with services.pool.connection() as conn, conn.transaction():
@@ -158,7 +188,11 @@ async def deploy_agent(creator_id: str, services: ServicesDep, caller: AdminDep)
     return agent
 
 
-@router.get("/onboarding/agents/{creator_id}")
+@router.get(
+    "/onboarding/agents/{creator_id}",
+    response_model=CreatorAgents,
+    responses=error_responses(401, 404, 422),
+)
 async def creator_agents(
     creator_id: str, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
@@ -168,7 +202,11 @@ async def creator_agents(
     return {"agents": page.rows}
 
 
-@router.get("/onboarding/{onboarding_id}")
+@router.get(
+    "/onboarding/{onboarding_id}",
+    response_model=OnboardingRun,
+    responses=error_responses(401, 404, 422),
+)
 async def get_onboarding(
     onboarding_id: str, services: ServicesDep, caller: CallerDep, include_log: bool = False
 ) -> dict[str, Any]:

@@ -8,12 +8,18 @@ from domain.thread_ids import sales_thread_id
 from server.auth import CallerDep
 from server.deps import ServicesDep
 from server.lead_data import lead_view
+from server.responses.error_body import error_responses
+from server.responses.thread_out import ThreadOut
 from server.store import approval_queue, audit_trail, event_log, leads, message_log
 
 router = APIRouter(tags=["threads"])
 
 
-@router.get("/threads/{creator_id}/{consumer_id}")
+@router.get(
+    "/threads/{creator_id}/{consumer_id}",
+    response_model=ThreadOut,
+    responses=error_responses(401, 404, 422),
+)
 async def get_thread(
     creator_id: str,
     consumer_id: str,

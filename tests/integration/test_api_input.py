@@ -101,7 +101,8 @@ async def test_bad_creators_consumers_and_decisions_are_4xx(client):
     respond = await client.post(
         "/approvals/nope/decision", json={"decisions": [{"type": "respond", "message": "hi"}]}
     )
-    assert respond.status_code == 422 and "not allowed" in respond.text
+    # Not advertised, not accepted: the decision types are approve, edit and reject.
+    assert respond.status_code == 422 and "'approve', 'edit', 'reject'" in respond.text
     assert (await client.get("/events/nope")).status_code == 404
     everyone = await client.get("/approvals")  # the admin key lists every creator's
     assert everyone.status_code == 200 and everyone.json()["approvals"] == []

@@ -105,9 +105,10 @@ async def test_an_edit_with_findings_is_sent_only_once_the_creator_confirms(data
 
         refused = await client.post(url, json=edit(INVENTED))
         assert refused.status_code == 409, refused.text
-        detail = refused.json()["detail"]
-        assert detail["passed"] is False and "confirm" in detail["message"]
-        assert {p["rule"] for p in detail["problems"]} == {"price", "link", "contact"}
+        refusal = refused.json()
+        assert '"confirm": true' in refusal["detail"]
+        assert {p["rule"] for p in refusal["errors"]} == {"price", "link", "contact"}
+        assert all(p["msg"] and p["text"] for p in refusal["errors"])
         assert (await client.get(f"/approvals/{approval['id']}")).json()["status"] == "pending"
         assert await edit_audit(client) == []
 
@@ -202,7 +203,7 @@ async def test_a_200kb_field_is_refused_at_once_while_health_answers(database_ur
     assert health.status_code == 200
     for answer, _ in [*refusals, (alone, elapsed)]:
         assert answer.status_code == 422
-        [error] = answer.json()["detail"]
+        [error] = answer.json()["errors"]
         assert error["loc"][-3:] == ["marketplace_data", "user", "bio"]
     # The bound; the refusal takes a few milliseconds.
     assert elapsed < 0.1, elapsed

@@ -1,0 +1,30 @@
+"""One lead's conversation with one creator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from server.responses.approval_out import ApprovalOut
+from server.responses.audit_out import AuditEntry
+from server.responses.event_out import EventOut
+from server.responses.lead_out import LeadOut
+from server.responses.message_out import MessageOut
+
+
+class PendingInterrupt(BaseModel):
+    id: str
+    value: Any = Field(description="What the agent asks the creator (a HITL request)")
+
+
+class ThreadOut(BaseModel):
+    thread_id: str
+    consumer: LeadOut
+    context: dict[str, Any] | None
+    awaiting_approval: bool
+    pending_interrupts: list[PendingInterrupt]
+    events: list[EventOut]
+    approvals: list[ApprovalOut]
+    messages: list[MessageOut]
+    audit_log: list[AuditEntry]
