@@ -35,6 +35,11 @@ async def active_key_by_hash(conn: AsyncConnection, key_hash: str) -> Row | None
     )
 
 
+async def key_by_hash(conn: AsyncConnection, key_hash: str) -> Row | None:
+    """The key with this hash, revoked or not."""
+    return await one(conn, f"SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = %s", (key_hash,))
+
+
 async def has_active_admin_key(conn: AsyncConnection) -> bool:
     row = await one(
         conn, "SELECT 1 AS found FROM api_keys WHERE scope = 'admin' AND revoked_at IS NULL"
