@@ -37,7 +37,7 @@ TWILIO = {
 
 async def pending_draft(client, creator: str, consumer: dict, event: dict) -> dict:
     await create_creator(client, creator)
-    await create_consumer(client, consumer)
+    await create_consumer(client, consumer, creator)
     posted = await client.post(
         "/events", json={"creator_id": creator, "consumer_id": consumer["external_id"], **event}
     )

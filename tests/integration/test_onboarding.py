@@ -58,7 +58,7 @@ async def onboard(client, username: str, data: dict | None = None, approve: bool
 
 
 async def first_draft(client, creator: str, consumer: dict, event: dict) -> dict:
-    await create_consumer(client, consumer)
+    await create_consumer(client, consumer, creator)
     posted = await client.post(
         "/events", json={"creator_id": creator, "consumer_id": consumer["external_id"], **event}
     )

@@ -15,7 +15,6 @@ import pytest
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.errors import InvalidUpdateError
 from langgraph.types import Command
-from server.sales_store import PostgresSalesStore
 
 import nodes.request_approval as request_approval_node
 from domain.review import ReviewResponse
@@ -23,6 +22,7 @@ from domain.thread_ids import sales_thread_id
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
 from server.sales_runner import SalesRunner
+from server.store.sales_graph_store import PostgresSalesStore
 from tests.conftest import create_consumer, create_creator, running_service
 from tests.fakes import REVISED_BODY, RevisingDrafter
 from tools.channels import OutgoingMessage, SendReceipt

@@ -27,7 +27,7 @@ def _next_step_leaves_it_waiting(steps: list[dict], index: int) -> bool:
 async def test_scenario_gives_the_expected_decisions_and_drafts(database_url, scenario):
     async with running_service(database_url) as client:
         await create_creator(client, scenario["creator"])
-        await create_consumer(client, scenario["consumer"])
+        await create_consumer(client, scenario["consumer"], scenario["creator"])
         consumer_id = scenario["consumer"]["external_id"]
         pending_approval_id = None
         for index, step in enumerate(scenario["steps"]):

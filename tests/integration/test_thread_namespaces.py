@@ -33,7 +33,7 @@ async def test_a_sales_lead_named_like_an_onboarding_cannot_touch_that_onboardin
         )
         assert created.status_code == 201, created.text
         lead = {"external_id": onboarding_id, "name": "Ravi", "email": "ravi@example.com"}
-        await create_consumer(client, {**lead, "consent": {"email": True}})
+        await create_consumer(client, {**lead, "consent": {"email": True}}, "onboarding")
         posted = await client.post(
             "/events",
             json={

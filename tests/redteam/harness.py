@@ -101,7 +101,9 @@ def rules_in_feedback(prompt: str) -> list[str]:
     return [rule for rule, sentence in GENERIC_FEEDBACK.items() if sentence in prompt]
 
 
-async def new_lead(client: httpx.AsyncClient, lead_id: str, channel: str, index: int) -> None:
+async def new_lead(
+    client: httpx.AsyncClient, creator: str, lead_id: str, channel: str, index: int
+) -> None:
     contact = (
         {"whatsapp": "+919876543210", "consent": {"whatsapp": True}}
         if channel == "whatsapp"
@@ -109,7 +111,12 @@ async def new_lead(client: httpx.AsyncClient, lead_id: str, channel: str, index:
     )
     answer = await client.post(
         "/consumers",
-        json={"external_id": lead_id, "name": LEAD_NAMES[index % len(LEAD_NAMES)], **contact},
+        json={
+            "creator_id": creator,
+            "external_id": lead_id,
+            "name": LEAD_NAMES[index % len(LEAD_NAMES)],
+            **contact,
+        },
     )
     if answer.status_code not in (200, 201):
         raise RuntimeError(f"creating lead {lead_id} failed: {answer.status_code} {answer.text}")
@@ -143,7 +150,7 @@ async def check_model(
 ) -> dict[str, Any]:
     model.script(drafts=[draft_answer(item["channel"], item["subject"], item["body"])])
     lead_id = f"rt-{item['id']}"
-    await new_lead(client, lead_id, item["channel"], index)
+    await new_lead(client, item["creator"], lead_id, item["channel"], index)
     decision, approval = await draft_for_lead(client, item["creator"], lead_id)
     draft = (approval or {}).get("draft") or {}
     check = (approval or {}).get("draft_check") or decision.get("draft_check") or {}

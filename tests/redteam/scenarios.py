@@ -89,7 +89,7 @@ async def injected_draft(client: httpx.AsyncClient, model: RedTeamModel) -> dict
             draft_answer("whatsapp", None, REWORDED_DRAFT),
         ]
     )
-    await new_lead(client, "rt-injection-lead", "whatsapp", 0)
+    await new_lead(client, CREATOR, "rt-injection-lead", "whatsapp", 0)
     decision, approval = await draft_for_lead(client, CREATOR, "rt-injection-lead")
     draft = (approval or {}).get("draft") or {}
     return {
