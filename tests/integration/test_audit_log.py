@@ -11,7 +11,7 @@ from psycopg.rows import dict_row
 from domain.thread_ids import sales_thread_parts
 from tests.conftest import NEHA, create_consumer, create_creator, load_creator, running_service
 from tests.standins.twilio_server import TwilioStandIn
-from tests.tenant_helpers import TWILIO, page_view, wait_for_idle, wait_for_review
+from tests.tenant_helpers import TWILIO, issue, page_view, wait_for_idle, wait_for_review
 
 A, B = "ajay_shenoy", "maya_lifts"
 APPROVE = {"decisions": [{"type": "approve"}]}
@@ -29,6 +29,8 @@ ACTIONS = {
     "message_resolved",
     "agent_updated",
     "lead_erased",
+    "key_issued",
+    "key_revoked",
 }
 
 
@@ -94,6 +96,9 @@ async def full_flow(client: httpx.AsyncClient, twilio: TwilioStandIn) -> None:
         (agent,) = (await client.get("/agents", params={"creator_id": creator_id})).json()["agents"]
         assert (await client.post(f"/agents/{agent['id']}/disable")).status_code == 200
         assert (await client.post(f"/agents/{agent['id']}/enable")).status_code == 200
+    for creator_id in (A, B):
+        key = await issue(client, creator_id)
+        assert (await client.delete(f"/keys/{key['id']}")).status_code == 200
     await wait_for_idle(client)
     assert (await client.delete(f"/consumers/{A}/{lead(3)['external_id']}")).status_code == 200
     await wait_for_idle(client)
