@@ -14,19 +14,39 @@ from server.store.rows import IN_SCOPE, Row, Scope, all_rows, one
 CONTACT_FIELDS = ("name", "whatsapp", "email", "timezone", "consent")
 
 
-async def upsert_lead(conn: AsyncConnection, creator_id: str, lead: dict[str, Any]) -> Row:
-    """Create the lead, or replace every contact field of an existing one."""
+async def upsert_lead(
+    conn: AsyncConnection,
+    creator_id: str,
+    lead_id: str,
+    fields: dict[str, Any],
+    given: dict[str, Any],
+) -> Row:
+    """Create the lead with `fields`, or change only the `given` fields of an existing one
+    (`consent` channel by channel). The row has `created`: whether it is new."""
+    unknown = set(fields) - set(CONTACT_FIELDS) | set(given) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a lead field: {sorted(unknown)}")
+    sets = ["updated_at = now()"]
+    for column in given:
+        if column == "consent":
+            sets.append("consent = consumers.consent || %(given_consent)s")
+        else:
+            sets.append(f"{column} = excluded.{column}")
     return await one(
         conn,
-        """
+        f"""
         INSERT INTO consumers (creator_id, id, name, whatsapp, email, timezone, consent)
         VALUES (%(creator_id)s, %(id)s, %(name)s, %(whatsapp)s, %(email)s, %(timezone)s,
                 %(consent)s)
-        ON CONFLICT (creator_id, id) DO UPDATE SET name = excluded.name,
-            whatsapp = excluded.whatsapp, email = excluded.email, timezone = excluded.timezone,
-            consent = excluded.consent, updated_at = now()
+        ON CONFLICT (creator_id, id) DO UPDATE SET {", ".join(sets)}
         RETURNING *, (xmax = 0) AS created""",
-        {**lead, "creator_id": creator_id, "consent": Jsonb(lead["consent"])},
+        {
+            **fields,
+            "creator_id": creator_id,
+            "id": lead_id,
+            "consent": Jsonb(fields["consent"]),
+            "given_consent": Jsonb(given.get("consent") or {}),
+        },
     )
 
 
