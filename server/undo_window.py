@@ -17,6 +17,10 @@ class CancelRefused(Exception):
     """The approval cannot be cancelled (any more); the message says why."""
 
 
+class ApprovalGone(Exception):
+    """Erased with its lead while the cancel waited for it."""
+
+
 async def cancel_agent_approval(
     conn: AsyncConnection, jobs: ResumeQueue, approval: dict[str, Any], actor: str
 ) -> Row:
@@ -24,6 +28,8 @@ async def cancel_agent_approval(
     resume that ends the thread's wait without a message."""
     approval_id = approval["id"]
     status = await approval_queue.lock_for_send(conn, approval_id)
+    if status is None:
+        raise ApprovalGone(approval_id)
     if status != "agent_approved":
         raise CancelRefused(
             f"approval {approval_id!r} is {status}: only a message the agent approved can "

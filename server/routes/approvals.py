@@ -20,7 +20,7 @@ from server.draft_expiry import expire_and_resume, expired_detail
 from server.listing import CursorQuery, LimitQuery
 from server.store import approval_queue, audit_trail, creator_profiles
 from server.store.rows import ALL_CREATORS
-from server.undo_window import CancelRefused, cancel_agent_approval
+from server.undo_window import ApprovalGone, CancelRefused, cancel_agent_approval
 from tools.creator_source import describe_validation_error
 
 router = APIRouter(tags=["approvals"])
@@ -192,16 +192,19 @@ async def decide(
             conn, approval_id, status, {"decisions": [decision]}, note
         )
         if decided is None:
-            status_now = await approval_queue.approval_status(conn, approval_id)
-            if status_now == "expired":
+            # Decided meanwhile, or erased with its lead while this request waited for it.
+            now = await approval_queue.approval_status(conn, approval_id)
+            if now is None:
+                raise HTTPException(404, f"approval {approval_id!r} not found")
+            if now == "expired":
                 raise HTTPException(409, expired_detail(approval_id))
-            if status_now == "agent_approved":
+            if now == "agent_approved":
                 raise HTTPException(
                     409,
                     f"approval {approval_id!r} was approved by the agent and is sent after its "
                     f"undo window; POST /approvals/{approval_id}/cancel stops it",
                 )
-            raise HTTPException(409, f"approval {approval_id!r} is already {status_now}")
+            raise HTTPException(409, f"approval {approval_id!r} is already {now}")
         await audit_trail.audit(
             conn,
             approval["creator_id"],
@@ -230,6 +233,8 @@ async def cancel(approval_id: str, services: ServicesDep, caller: CallerDep) -> 
         caller.write(approval["creator_id"])
         try:
             row = await cancel_agent_approval(conn, services.jobs, approval, caller.actor)
+        except ApprovalGone:
+            raise HTTPException(404, f"approval {approval_id!r} not found") from None
         except CancelRefused as exc:
             raise HTTPException(409, str(exc)) from None
     return {"approval_id": approval_id, "status": row["status"]}
