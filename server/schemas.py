@@ -10,7 +10,6 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.json_schema import SkipJsonSchema
 
 from domain.marketplace import MarketplaceCreator
 from domain.plain_json import PlainJsonModel
@@ -27,7 +26,6 @@ MessageStatus = Literal[
 EventType = Literal["page_view", "service_click", "booking_created", "inbound_message"]
 EventStatus = Literal["queued", "processed", "failed"]
 Channel = Literal["whatsapp", "email"]
-ApprovalStatus = Literal["pending", "approved", "edited", "rejected", "withdrawn"]
 ApprovalKind = Literal["message", "profile"]
 Actor = Literal["agent", "creator", "system", "api"]
 OnboardingStatus = Literal[
@@ -94,20 +92,12 @@ class ConsumerIn(PlainJsonModel):
 
 
 class ConsentPatch(BaseModel):
-    """The channels to change; a channel left out keeps its consent."""
+    """The channels to change; a channel left out (or null) keeps its consent."""
 
     model_config = ConfigDict(extra="forbid")
 
-    # Absent keeps the channel's consent; null is refused, so the schema does not offer it.
-    whatsapp: bool | SkipJsonSchema[None] = None
-    email: bool | SkipJsonSchema[None] = None
-
-    @field_validator("whatsapp", "email")
-    @classmethod
-    def _not_null(cls, value: bool | None) -> bool:
-        if value is None:
-            raise ValueError("consent is true or false; leave the channel out to keep it")
-        return value
+    whatsapp: bool | None = None
+    email: bool | None = None
 
 
 class ConsumerPatch(PlainJsonModel):
@@ -115,11 +105,11 @@ class ConsumerPatch(PlainJsonModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | SkipJsonSchema[None] = Field(None, min_length=1, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=200)
     whatsapp: str | None = Field(None, pattern=E164)
     email: str | None = Field(None, pattern=EMAIL, max_length=254)
     timezone: str | None = Field(None, max_length=64)
-    consent: ConsentPatch | SkipJsonSchema[None] = None
+    consent: ConsentPatch | None = None
 
     _known_timezone = field_validator("timezone")(known_timezone)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from domain.auto_approval import ApprovalMode
 from server.schemas import EventType
 
 
@@ -18,7 +18,11 @@ class TriggerOut(BaseModel):
 class AgentOut(BaseModel):
     id: str
     creator_id: str
-    approval_mode: Literal["manual", "semi_auto", "auto"]
+    approval_mode: ApprovalMode
+    approval_threshold: float = Field(
+        ge=0, le=1, description="semi_auto: the least model confidence the agent approves"
+    )
+    draft_ttl_hours: int = Field(description="A draft nobody decides on expires then")
     enabled: bool
     triggers: list[TriggerOut]
     created_at: datetime

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from server.schemas import ApprovalKind, ApprovalStatus, Channel, EventType, MessageStatus
+from domain.approval_states import ApprovalStatus
+from server.schemas import ApprovalKind, Channel, EventType, MessageStatus
 
 
 class ApprovalRecord(BaseModel):
@@ -25,6 +26,9 @@ class ApprovalRecord(BaseModel):
     status_reason: str | None
     created_at: datetime
     decided_at: datetime | None
+    send_after: datetime | None = Field(
+        description="An agent-approved message is sent then, unless cancelled before"
+    )
 
 
 class ApprovalOut(ApprovalRecord):
@@ -41,11 +45,17 @@ class ApprovalOut(ApprovalRecord):
     consumer_context: dict[str, Any] | None
     message_id: str | None
     message_status: MessageStatus | None
+    expires_at: datetime | None = Field(description="When a waiting draft expires")
 
 
 class ApprovalList(BaseModel):
     approvals: list[ApprovalOut]
     next_cursor: str | None
+
+
+class Cancelled(BaseModel):
+    approval_id: str
+    status: Literal["cancelled"]
 
 
 class DecisionTaken(BaseModel):

@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from domain.approval_states import ApprovalStatus
 from server.responses.creator_out import FindingOut
-from server.schemas import ApprovalStatus, DataSource, OnboardingStatus, ProfileSource
+from server.schemas import DataSource, OnboardingStatus, ProfileSource
 
 
 class OnboardingStarted(BaseModel):

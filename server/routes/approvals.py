@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import ValidationError
 
+from domain.approval_states import ApprovalStatus
 from domain.draft_check import MAX_LENGTH, MAX_SUBJECT_LENGTH
 from domain.findings import Finding
 from domain.human_check import check_rendered_text
@@ -15,13 +16,15 @@ from domain.review import ReviewResponse, action_name
 from nodes.review_profile import ACTION as PROFILE_ACTION
 from server.auth import CallerDep
 from server.deps import ServicesDep
+from server.draft_expiry import expire_and_resume, expired_detail
 from server.errors import ApiError
 from server.listing import CursorQuery, LimitQuery
-from server.responses.approval_out import ApprovalList, ApprovalOut, DecisionTaken
+from server.responses.approval_out import ApprovalList, ApprovalOut, Cancelled, DecisionTaken
 from server.responses.error_body import error_responses
-from server.schemas import ApprovalKind, ApprovalStatus
+from server.schemas import ApprovalKind
 from server.store import approval_queue, audit_trail, creator_profiles
 from server.store.rows import ALL_CREATORS
+from server.undo_window import ApprovalGone, CancelRefused, cancel_agent_approval
 from tools.creator_source import describe_validation_error
 
 router = APIRouter(tags=["approvals"])
@@ -159,7 +162,8 @@ async def decide(
 
     An edited message is checked as sent (domain.human_check): with findings it gets 409
     listing them, unless the edit carries `"confirm": true`. Only the first decision
-    counts: a second one gets 409 and sends nothing.
+    counts: a second one gets 409 and sends nothing. A draft older than the agent's
+    draft_ttl_hours has expired: 409 too.
     """
     decision = body.decisions[0].model_dump(exclude_none=True)
     async with services.pool.connection() as conn, conn.transaction():
@@ -167,6 +171,14 @@ async def decide(
         if approval is None:
             raise HTTPException(404, f"approval {approval_id!r} not found")
         caller.write(approval["creator_id"])
+        # Past its TTL it expires now (committed), whatever the sweep's timing.
+        expired = await expire_and_resume(conn, services.jobs, approval_id) is not None
+    if expired:
+        raise HTTPException(409, expired_detail(approval_id))
+    async with services.pool.connection() as conn, conn.transaction():
+        approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
+        if approval is None:
+            raise HTTPException(404, f"approval {approval_id!r} not found")
         findings: list[Finding] = []
         if decision["type"] == "edit":
             if problem := _edit_problem(approval, decision):
@@ -185,7 +197,19 @@ async def decide(
             conn, approval_id, status, {"decisions": [decision]}, note
         )
         if decided is None:
-            raise HTTPException(409, f"approval {approval_id!r} is already {approval['status']}")
+            # Decided meanwhile, or erased with its lead while this request waited for it.
+            now = await approval_queue.approval_status(conn, approval_id)
+            if now is None:
+                raise HTTPException(404, f"approval {approval_id!r} not found")
+            if now == "expired":
+                raise HTTPException(409, expired_detail(approval_id))
+            if now == "agent_approved":
+                raise HTTPException(
+                    409,
+                    f"approval {approval_id!r} was approved by the agent and is sent after its "
+                    f"undo window; POST /approvals/{approval_id}/cancel stops it",
+                )
+            raise HTTPException(409, f"approval {approval_id!r} is already {now}")
         await audit_trail.audit(
             conn,
             approval["creator_id"],
@@ -201,3 +225,25 @@ async def decide(
         )
         await services.jobs.enqueue_resume(conn, approval)
     return {"approval_id": approval_id, "status": status, "note": note}
+
+
+@router.post(
+    "/approvals/{approval_id}/cancel",
+    response_model=Cancelled,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+async def cancel(approval_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+    """Cancel a message the agent approved (approval modes semi_auto and auto) while it waits
+    out its undo window (`send_after`): nothing is sent. Once sent, 409."""
+    async with services.pool.connection() as conn, conn.transaction():
+        approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
+        if approval is None:
+            raise HTTPException(404, f"approval {approval_id!r} not found")
+        caller.write(approval["creator_id"])
+        try:
+            row = await cancel_agent_approval(conn, services.jobs, approval, caller.actor)
+        except ApprovalGone:
+            raise HTTPException(404, f"approval {approval_id!r} not found") from None
+        except CancelRefused as exc:
+            raise HTTPException(409, str(exc)) from None
+    return {"approval_id": approval_id, "status": row["status"]}

@@ -35,14 +35,14 @@ class CheckIn(PlainJsonModel):
 @router.post(
     "/creators/{creator_id}/check",
     response_model=CheckResult,
-    responses=error_responses(401, 404, 409, 413, 422),
+    responses=error_responses(401, 403, 404, 409, 413, 422),
 )
 async def check_text(
     creator_id: str, body: CheckIn, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
     """The findings for a message as the creator would send it: `{"passed", "problems":
     [{"rule", "text", "detail"}]}`, checked against their latest approved profile."""
-    caller.read(creator_id, f"creator {creator_id!r} not found")
+    caller.write(creator_id)  # checked as the creator would send it: their action
     async with services.pool.connection() as conn:
         if await creator_records.get_creator(conn, caller.scope, creator_id) is None:
             raise HTTPException(404, f"creator {creator_id!r} not found")
