@@ -6,12 +6,12 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.plain_json import PlainJsonModel
-from server.auth import Caller, CallerDep
+from server.agent_changes import change_agent
+from server.auth import CallerDep
 from server.deps import ServicesDep
 from server.listing import CursorQuery, LimitQuery
 from server.schemas import EventType
-from server.store import agent_settings, audit_trail
-from server.store.rows import ALL_CREATORS
+from server.store import agent_settings
 
 router = APIRouter(tags=["agents"])
 
@@ -65,32 +65,15 @@ async def get_agent(agent_id: str, services: ServicesDep, caller: CallerDep) -> 
     return agent
 
 
-async def _update(services, caller: Caller, agent_id: str, **changes: Any) -> dict[str, Any]:
-    async with services.pool.connection() as conn, conn.transaction():
-        agent = await agent_settings.get_agent(conn, ALL_CREATORS, agent_id)
-        if agent is None:
-            raise _not_found(agent_id)
-        caller.write(agent["creator_id"])
-        agent = await agent_settings.update_agent(conn, caller.scope, agent_id, **changes)
-        await audit_trail.audit(
-            conn,
-            agent["creator_id"],
-            caller.actor,
-            "agent_updated",
-            {"agent_id": agent_id, **changes},
-        )
-    return agent
-
-
 @router.post("/agents/{agent_id}/enable")
 async def enable(agent_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
-    return await _update(services, caller, agent_id, enabled=True)
+    return await change_agent(services, caller, agent_id, enabled=True)
 
 
 @router.post("/agents/{agent_id}/disable")
 async def disable(agent_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """A disabled agent keeps reading events (context stays current) but never drafts."""
-    return await _update(services, caller, agent_id, enabled=False)
+    return await change_agent(services, caller, agent_id, enabled=False)
 
 
 @router.patch("/agents/{agent_id}")
@@ -100,4 +83,4 @@ async def update(
     changes = body.model_dump(exclude_none=True)
     if not changes:
         raise HTTPException(422, "nothing to change: send approval_mode or triggers")
-    return await _update(services, caller, agent_id, **changes)
+    return await change_agent(services, caller, agent_id, **changes)

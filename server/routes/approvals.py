@@ -1,111 +1,19 @@
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import ValidationError
 
-from domain.draft_check import MAX_LENGTH, MAX_SUBJECT_LENGTH
-from domain.findings import Finding
-from domain.human_check import check_rendered_text
-from domain.offer import offerable_to_lead
-from domain.profile_writing import WRITING_FIELDS, ProfileWriting
-from domain.review import ALLOWED_DECISIONS, ReviewResponse, action_name
-from nodes.review_profile import ACTION as PROFILE_ACTION
+from domain.review import ReviewResponse
+from server import decisions
 from server.auth import CallerDep
 from server.deps import ServicesDep
 from server.listing import CursorQuery, LimitQuery
-from server.store import approval_queue, audit_trail, creator_profiles
-from server.store.rows import ALL_CREATORS
-from tools.creator_source import describe_validation_error
+from server.store import approval_queue
 
 router = APIRouter(tags=["approvals"])
 
-FEEDBACK_NEEDS_MODEL = (
-    "feedback needs a drafting model (set OPENAI_API_KEY): the template drafter cannot "
-    "rewrite a draft, so no new draft is written for this rejection"
-)
 ApprovalStatus = Literal["pending", "approved", "edited", "rejected", "withdrawn"]
-STATUS_OF_DECISION = {"approve": "approved", "edit": "edited", "reject": "rejected"}
-
-
-def _profile_edit_problem(approval: dict[str, Any], decision: dict[str, Any]) -> str | None:
-    """What is wrong with an edited profile, or None."""
-    action = decision["edited_action"]
-    if action["name"] != PROFILE_ACTION:
-        return f"edited_action.name must be {PROFILE_ACTION!r}"
-    unknown = sorted(set(action["args"]) - set(WRITING_FIELDS))
-    if unknown:
-        return (
-            f"these fields cannot be edited: {', '.join(unknown)}; editable fields are "
-            f"{', '.join(WRITING_FIELDS)} (facts come from the marketplace data)"
-        )
-    current = {k: approval["draft"].get(k) for k in WRITING_FIELDS}
-    try:
-        ProfileWriting.model_validate({**current, **action["args"]})
-    except ValidationError as exc:
-        return "; ".join(describe_validation_error(exc))
-    return None
-
-
-def _edit_problem(approval: dict[str, Any], decision: dict[str, Any]) -> str | None:
-    """What is wrong with an edited message, or None."""
-    if approval["kind"] == "profile":
-        return _profile_edit_problem(approval, decision)
-    expected = action_name(approval["channel"])
-    action = decision["edited_action"]
-    if action["name"] != expected:
-        return f"edited_action.name must be {expected!r}"
-    body = action["args"].get("body")
-    if not isinstance(body, str) or not body.strip():
-        return "edited_action.args.body must be the non-empty message text"
-    if len(body) > MAX_LENGTH[approval["channel"]]:
-        return f"the message is longer than {MAX_LENGTH[approval['channel']]} characters"
-    subject = action["args"].get("subject", approval["draft"].get("subject"))
-    if approval["channel"] == "email" and (not isinstance(subject, str) or not subject.strip()):
-        return "an email needs edited_action.args.subject"
-    if isinstance(subject, str) and len(subject) > MAX_SUBJECT_LENGTH:
-        return f"the subject is longer than {MAX_SUBJECT_LENGTH} characters"
-    return None
-
-
-def _edit_findings(
-    approval: dict[str, Any], decision: dict[str, Any], profile: dict[str, Any]
-) -> list[Finding]:
-    """The edited message checked as sent, against the facts open to this lead."""
-    args = decision["edited_action"]["args"]
-    subject = args.get("subject", approval["draft"].get("subject"))
-    enrolled = (approval.get("consumer_context") or {}).get("enrolled_service_ids") or []
-    return check_rendered_text(
-        args["body"],
-        offerable_to_lead(profile, enrolled),
-        approval["channel"],
-        subject if isinstance(subject, str) else None,
-    )
-
-
-async def _check_edit(
-    conn: Any, approval: dict[str, Any], decision: dict[str, Any]
-) -> list[Finding]:
-    """Findings in an edited message; 409 with them unless the creator confirmed."""
-    if approval["kind"] != "message" or approval["status"] != "pending":
-        return []
-    profile = await creator_profiles.latest_profile(conn, approval["creator_id"])
-    if profile is None:
-        return []
-    findings = await asyncio.to_thread(_edit_findings, approval, decision, profile["profile"])
-    if findings and not decision.get("confirm"):
-        raise HTTPException(
-            409,
-            {
-                "message": "the edited message has problems; fix them, or send the same "
-                'decision with "confirm": true to send it as it is',
-                "passed": False,
-                "problems": findings,
-            },
-        )
-    return findings
 
 
 @router.get("/approvals")
@@ -152,48 +60,4 @@ async def decide(
     counts: a second one gets 409 and sends nothing.
     """
     decision = body.decisions[0].model_dump(exclude_none=True)
-    if decision["type"] not in ALLOWED_DECISIONS:
-        raise HTTPException(
-            422,
-            f"decision type {decision['type']!r} is not allowed here; "
-            f"use one of {ALLOWED_DECISIONS}",
-        )
-    async with services.pool.connection() as conn, conn.transaction():
-        approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
-        if approval is None:
-            raise HTTPException(404, f"approval {approval_id!r} not found")
-        caller.write(approval["creator_id"])
-        findings: list[Finding] = []
-        if decision["type"] == "edit":
-            if problem := _edit_problem(approval, decision):
-                raise HTTPException(422, problem)
-            findings = await _check_edit(conn, approval, decision)
-        status = STATUS_OF_DECISION[decision["type"]]
-        note = None
-        if (
-            approval["kind"] == "message"
-            and decision["type"] == "reject"
-            and decision.get("message")
-            and not services.drafter_revises
-        ):
-            note = FEEDBACK_NEEDS_MODEL
-        decided = await approval_queue.decide_approval(
-            conn, approval_id, status, {"decisions": [decision]}, note
-        )
-        if decided is None:
-            raise HTTPException(409, f"approval {approval_id!r} is already {approval['status']}")
-        await audit_trail.audit(
-            conn,
-            approval["creator_id"],
-            caller.actor,
-            f"draft_{status}",
-            {
-                "approval_id": approval_id,
-                "decision": decision,
-                # An edit sent despite findings: what they were, and that the creator confirmed.
-                **({"findings": findings, "confirmed": True} if findings else {}),
-            },
-            thread_id=approval["thread_id"],
-        )
-        await services.jobs.enqueue_resume(conn, approval)
-    return {"approval_id": approval_id, "status": status, "note": note}
+    return await decisions.decide(services, caller, approval_id, decision)
