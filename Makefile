@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run worker test trust lint format studio clean
+.PHONY: run worker test browser trust lint format studio clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,18 @@ run: $(RUN_STAMP)
 worker: $(RUN_STAMP)
 	$(PY) -m server.worker
 
-test: $(TEST_STAMP)
+# The inbox's browser tests drive Debian's chromium (Playwright never downloads a browser).
+# Installed when missing and this user can (root with apt-get); otherwise those tests fail
+# and say how to install it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+		|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+			&& { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+				|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+					apt-get install -y -qq chromium >/dev/null; }; }; } \
+		|| echo "chromium is not installed and cannot be installed here: the inbox's browser tests will fail"
+
+test: $(TEST_STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
