@@ -32,11 +32,13 @@ def wait_until_answering(proc: subprocess.Popen, url: str, within: float = 90.0)
 
 
 def service_env(**overrides: str) -> dict[str, str]:
-    """This environment without credentials or a database, plus `overrides`."""
+    """This environment without credentials, a database or an admin key, plus `overrides`."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("OPENAI_", "TWILIO_", "SES_", "DATABASE_URL", "CREATOR_API"))
+        if not k.startswith(
+            ("OPENAI_", "TWILIO_", "SES_", "DATABASE_URL", "CREATOR_API", "ADMIN_API_KEY")
+        )
     }
     return {**env, **overrides}
 

@@ -118,3 +118,12 @@ def test_compose_builds_one_image_and_keeps_api_and_worker_up_and_checked():
     for name in ("api", "worker"):
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
         assert re.match(r"postgresql://", services[name]["environment"]["DATABASE_URL"])
+
+
+def test_compose_passes_the_admin_key_and_the_api_can_write_the_first_one():
+    api = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["api"]
+    assert api["environment"]["ADMIN_API_KEY"] == "${ADMIN_API_KEY:-}"  # from .env or the shell
+    # Without one the first start writes the new key to DATA_DIR: the image's user must be
+    # able to, and it cannot write under its root-owned WORKDIR.
+    assert "USER nobody" in (ROOT / "Dockerfile").read_text()
+    assert api["environment"]["DATA_DIR"].startswith("/tmp/")

@@ -15,7 +15,7 @@ import httpx
 import psycopg
 import pytest
 
-from tests.conftest import NEHA, load_creator
+from tests.conftest import ADMIN_HEADERS, ADMIN_KEY, NEHA, load_creator
 from tests.e2e.processes import free_port, wait_until_answering
 from tests.standins.twilio_server import TwilioStandIn
 
@@ -56,10 +56,14 @@ def pending_approval(base: str) -> dict:
     httpx.post(
         f"{base}/creators",
         json={"username": "ajay_shenoy", "marketplace_data": load_creator("ajay_shenoy")},
+        headers=ADMIN_HEADERS,
     )
-    httpx.post(f"{base}/consumers", json=NEHA)
+    httpx.post(
+        f"{base}/consumers", json={"creator_id": "ajay_shenoy", **NEHA}, headers=ADMIN_HEADERS
+    )
     event_id = httpx.post(
         f"{base}/events",
+        headers=ADMIN_HEADERS,
         json={
             "creator_id": "ajay_shenoy",
             "consumer_id": "c-1001",
@@ -70,11 +74,11 @@ def pending_approval(base: str) -> dict:
     ).json()["event_id"]
 
     def processed():
-        body = httpx.get(f"{base}/events/{event_id}").json()
+        body = httpx.get(f"{base}/events/{event_id}", headers=ADMIN_HEADERS).json()
         return body if body["status"] == "processed" else None
 
     decision = wait_until(processed)["decision"]
-    return httpx.get(f"{base}/approvals/{decision['approval_id']}").json()
+    return httpx.get(f"{base}/approvals/{decision['approval_id']}", headers=ADMIN_HEADERS).json()
 
 
 def messages(database_url: str) -> list[tuple]:
@@ -89,6 +93,7 @@ def env(database_url):
             twilio,
             {
                 "DATABASE_URL": database_url,
+                "ADMIN_API_KEY": ADMIN_KEY,
                 "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
                 "TWILIO_AUTH_TOKEN": "token",
                 "TWILIO_WHATSAPP_FROM": "whatsapp:+14155238886",
@@ -107,7 +112,9 @@ def test_a_draft_paused_in_one_process_is_approved_from_another_and_sent_once(en
         first.kill()  # no goodbye: the draft lives only in Postgres now
     with service("server", {**base_env, "RUN_WORKER": "false"}, port):
         answer = httpx.post(
-            f"{base}/approvals/{approval['id']}/decision", json={"decisions": [{"type": "approve"}]}
+            f"{base}/approvals/{approval['id']}/decision",
+            json={"decisions": [{"type": "approve"}]},
+            headers=ADMIN_HEADERS,
         )
         assert answer.status_code == 200, answer.text
         time.sleep(1)
@@ -128,7 +135,9 @@ def test_a_worker_killed_during_the_send_never_sends_twice(env, database_url):
     with service("server", base_env, port) as first:
         approval = pending_approval(base)
         httpx.post(
-            f"{base}/approvals/{approval['id']}/decision", json={"decisions": [{"type": "approve"}]}
+            f"{base}/approvals/{approval['id']}/decision",
+            json={"decisions": [{"type": "approve"}]},
+            headers=ADMIN_HEADERS,
         )
         wait_until(lambda: twilio.messages)
         first.kill()
@@ -143,14 +152,15 @@ LEADS = 50
 
 
 def fifty_pending_approvals(base: str) -> list[str]:
-    httpx.post(
-        f"{base}/creators",
-        json={"username": "ajay_shenoy", "marketplace_data": load_creator("ajay_shenoy")},
-    )
     event_ids = []
-    with httpx.Client(base_url=base) as client:
+    with httpx.Client(base_url=base, headers=ADMIN_HEADERS) as client:
+        client.post(
+            "/creators",
+            json={"username": "ajay_shenoy", "marketplace_data": load_creator("ajay_shenoy")},
+        )
         for n in range(LEADS):
             lead = {
+                "creator_id": "ajay_shenoy",
                 "external_id": f"lead-{n}",
                 "name": f"Lead {n}",
                 "whatsapp": f"+9198{n:08d}",
@@ -199,6 +209,7 @@ def test_killing_the_service_during_fifty_sends_loses_none_and_sends_none_twice(
             answer = httpx.post(
                 f"{base}/approvals/{approval_id}/decision",
                 json={"decisions": [{"type": "approve"}]},
+                headers=ADMIN_HEADERS,
             )
             assert answer.status_code == 200, answer.text
         wait_until(lambda: len(twilio.messages) >= 5 + 5 * run)

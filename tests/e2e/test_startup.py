@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import ADMIN_KEY
 from tests.e2e.processes import free_port, service_env, stop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +37,8 @@ def test_the_api_and_two_workers_started_at_once_on_an_empty_database_get_ready(
 ):
     port = free_port()
     common = service_env(DATABASE_URL=database_url, LOG_LEVEL="warning")
-    api_env = {**common, "PORT": str(port), "RUN_WORKER": "false"}
+    # With its own admin key: a first start without one would write it into this clone's .data.
+    api_env = {**common, "PORT": str(port), "RUN_WORKER": "false", "ADMIN_API_KEY": ADMIN_KEY}
     worker_envs = [{**common, "WORKER_ID_FILE": str(tmp_path / f"worker{i}.id")} for i in (1, 2)]
     launches = [(["server"], api_env)] + [(["server.worker"], env) for env in worker_envs]
     procs = [

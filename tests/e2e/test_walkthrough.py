@@ -61,19 +61,34 @@ def test_the_readme_walkthrough_works_twice_on_the_same_data_folder(tmp_path):
             walked = walk(base, env)
             assert walked.returncode == 0, f"paste {paste}:\n{walked.stdout}{walked.stderr}"
             assert "Traceback" not in walked.stderr
+            # The key the walk-through read: the one the first start wrote, still valid.
+            admin = {"Authorization": f"Bearer {admin_key(env)}"}
             [lead] = set(re.findall(r"lead-[0-9a-f]{8}", walked.stdout))
             leads.append(lead)
+            shown = walked.stdout.splitlines()
             assert "new_lead" in walked.stdout and "'act': True" in walked.stdout
-            shown = walked.stdout.strip().splitlines()[-1]
-            assert "Ajay" in shown and "https://marketplace.example/ajay_shenoy/" in shown
             # What it shows as new is this paste's message, sent for this paste's lead.
-            [message] = httpx.get(f"{base}/messages", params={"consumer_id": lead}).json()[
-                "messages"
-            ]
-            assert message["status"] == "recorded" and message["body"] == shown
-            everything = httpx.get(f"{base}/messages").json()["messages"]
+            [message] = httpx.get(
+                f"{base}/messages", params={"consumer_id": lead}, headers=admin
+            ).json()["messages"]
+            assert message["status"] == "recorded" and message["body"] in shown
+            assert "Ajay" in message["body"]
+            assert "https://marketplace.example/ajay_shenoy/" in message["body"]
+            everything = httpx.get(f"{base}/messages", headers=admin).json()["messages"]
             assert len(everything) == paste
+            # The creator approved it with their own key, not the admin key.
+            thread = httpx.get(f"{base}/threads/ajay_shenoy/{lead}", headers=admin).json()
+            approved = [e for e in thread["audit_log"] if e["action"] == "draft_approved"]
+            assert [e["actor"] for e in approved] == ["creator"]
+            # The PATCH changed only the time zone; the paging counted every lead, one a page.
+            assert thread["consumer"]["timezone"] == "Asia/Kolkata" == shown[-2]
+            assert thread["consumer"]["whatsapp"] == "+919876543210"
+            assert shown[-1] == f"leads of ajay_shenoy: {paste}"
     assert leads[0] != leads[1]
+
+
+def admin_key(env: dict[str, str]) -> str:
+    return (Path(env["DATA_DIR"]) / "admin_api_key").read_text().strip()
 
 
 def test_a_walkthrough_wait_gives_up_with_a_message(tmp_path):
