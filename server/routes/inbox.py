@@ -46,6 +46,7 @@ from tools.creator_source import describe_validation_error
 router = APIRouter(prefix="/inbox", include_in_schema=False)
 
 PAGE_SIZE = 50
+NO_SUCH_DRAFT = "There is no such draft in your inbox."
 THREAD_LIMIT = 100
 MODE_TEXT = {
     "manual": "Every draft waits for you.",
@@ -197,7 +198,7 @@ async def _draft_page(
     async with services.pool.connection() as conn:
         approval = await approval_queue.get_approval(conn, session.creator_id, approval_id)
         if approval is None or approval["kind"] != "message":
-            raise InboxPageError(404, "There is no such draft in your inbox.")
+            raise InboxPageError(404, NO_SUCH_DRAFT)
         profile = await _profile(conn, session.creator_id)
     card = inbox_views.draft_card(approval, profile)
     return await render(request, services, "draft.html", session, status_code, card=card, **context)
@@ -228,7 +229,7 @@ async def _decide(
         )
     except HTTPException as exc:
         if exc.status_code == 404:
-            raise InboxPageError(404, "There is no such draft in your inbox.") from None
+            raise InboxPageError(404, NO_SUCH_DRAFT) from None
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return await _draft_page(
             request, services, posted.session, approval_id, exc.status_code, error=detail
@@ -242,7 +243,11 @@ async def approve_selected(request: Request, services: ServicesDep, posted: Post
         return redirect("/inbox?notice=none_selected")
     results = await decisions.approve_each(services, posted.caller, ids)
     refused = [
-        {"id": approval_id, "detail": result["detail"]}
+        {
+            "id": approval_id,
+            # Another creator's draft reads as missing, as it does everywhere in the inbox.
+            "detail": NO_SUCH_DRAFT if result["error"] in (403, 404) else result["detail"],
+        }
         for approval_id, result in results.items()
         if "error" in result
     ]

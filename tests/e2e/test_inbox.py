@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from server.routes.inbox import approval_modes
 from tests.conftest import NEHA, load_creator
 from tests.e2e.inbox_browser import (
     DESKTOP,
@@ -102,7 +103,9 @@ def test_a_creator_signs_in_with_a_key_reads_why_edits_past_a_finding_and_approv
 ):
     key = add_creator(service, "ajay_shenoy")
     neha = draft_for(service, "ajay_shenoy", NEHA, CLICK_101)
-    ravi = draft_for(service, "ajay_shenoy", lead("c-1002", "Ravi Menon", "+919812345678"), PAGE_VIEW)
+    ravi = draft_for(
+        service, "ajay_shenoy", lead("c-1002", "Ravi Menon", "+919812345678"), PAGE_VIEW
+    )
     sign_in_with_key(page, service, key)
 
     # Oldest first, each with its "why".
@@ -343,6 +346,12 @@ def test_another_creators_session_cannot_open_or_decide_a_draft_by_url(
         service.url(f"/inbox/approvals/{ajay_draft}/approve"), form={"csrf_token": csrf}
     )
     assert answer.status == 404
+    bulk = page.request.post(
+        service.url("/inbox/approvals/approve-selected"),
+        form={"csrf_token": csrf, "approval_id": ajay_draft},
+    )
+    assert bulk.status == 409 and "There is no such draft in your inbox" in bulk.text()
+    assert "ajay_shenoy" not in bulk.text()
     assert ok(service.api.get(f"/approvals/{ajay_draft}"))["status"] == "pending"
 
 
@@ -371,3 +380,28 @@ def test_a_post_without_the_csrf_token_is_refused(service: Service, page: Page):
     card(page, "Neha Kulkarni").get_by_role("button", name="Approve", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text("Approved")
     assert message_of(service, approval_id)["status"] == "recorded"
+
+
+def test_settings_show_the_modes_the_api_accepts_and_save_triggers_and_the_switch(
+    service: Service, page: Page, shots: Path
+):
+    key = add_creator(service, "ajay_shenoy")
+    sign_in_with_key(page, service, key)
+    page.get_by_role("link", name="Settings").click()
+    modes = page.get_by_role("group", name="Approval mode").get_by_role("radio")
+    assert [m.get_attribute("value") for m in modes.all()] == approval_modes()
+    expect(page.get_by_role("radio", name=re.compile("^manual"))).to_be_checked()
+    screenshots(page, shots, "settings")
+
+    page.get_by_label("The agent is on").uncheck()
+    page.get_by_role("checkbox", name="page view").uncheck()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("status").first).to_contain_text("Settings saved")
+    [agent] = ok(service.api.get("/agents"))["agents"]
+    assert agent["enabled"] is False
+    assert [t["event_type"] for t in agent["triggers"]] == [
+        "service_click",
+        "booking_created",
+        "inbound_message",
+    ]
+    expect(page.get_by_role("checkbox", name="page view")).not_to_be_checked()
