@@ -171,7 +171,16 @@ async def bootstrap_admin_key(
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (BOOTSTRAP_LOCK,))
         if configured is not None:
-            if await api_keys.active_key_by_hash(conn, hash_key(configured)) is None:
+            known = await api_keys.key_by_hash(conn, hash_key(configured))
+            if known is not None and known["revoked_at"] is not None:
+                # Starting would silently bring a revoked key back: refuse, and say why.
+                raise RuntimeError(
+                    f"ADMIN_API_KEY was revoked (key {known['id']}, at {known['revoked_at']}); "
+                    "set a new ADMIN_API_KEY"
+                )
+            if known is not None and known["scope"] != ADMIN:
+                raise RuntimeError("ADMIN_API_KEY is a creator's key; set a new ADMIN_API_KEY")
+            if known is None:
                 await issue_key(conn, None, "ADMIN_API_KEY", configured)
             return None
         if await api_keys.has_active_admin_key(conn):
@@ -185,5 +194,6 @@ async def bootstrap_admin_key(
 def _write_private(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # the mode above applies only to a file created now
     with os.fdopen(fd, "w") as handle:
         handle.write(text)

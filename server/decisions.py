@@ -152,7 +152,11 @@ async def decide(
             conn, approval_id, status, {"decisions": [decision]}, note
         )
         if decided is None:
-            raise HTTPException(409, f"approval {approval_id!r} is already {approval['status']}")
+            # Decided meanwhile, or erased with its lead while this request waited for it.
+            now = await approval_queue.approval_status(conn, approval_id)
+            if now is None:
+                raise HTTPException(404, f"approval {approval_id!r} not found")
+            raise HTTPException(409, f"approval {approval_id!r} is already {now}")
         await audit_trail.audit(
             conn,
             approval["creator_id"],

@@ -62,29 +62,38 @@ async def export_lead(
     }
 
 
+def _busy() -> HTTPException:
+    return HTTPException(
+        409, "the agent is working on this lead right now; try again in a few seconds"
+    )
+
+
 async def erase_lead(
     services: Services, caller: Caller, creator_id: str, lead_id: str
 ) -> dict[str, Any]:
-    thread_id = sales_thread_id(creator_id, lead_id)
     async with services.pool.connection() as conn, conn.transaction():
         if not await leads.lock_lead(conn, creator_id, lead_id):
             raise HTTPException(404, f"lead {lead_id!r} of creator {creator_id!r} not found")
-        if await thread_state.thread_job_running(conn, thread_id):
-            raise HTTPException(
-                409, "the agent is working on this lead right now; try again in a few seconds"
-            )
+        # The lead exists, so both ids are plain (no ':'): a valid thread id.
+        thread_id = sales_thread_id(creator_id, lead_id)
+        if await thread_state.lock_thread_jobs(conn, thread_id):
+            raise _busy()
         withdrawn = await approval_queue.withdraw_pending_of_lead(
             conn, creator_id, lead_id, ERASURE_REASON
         )
         deleted = {
-            "jobs": await thread_state.drop_thread_jobs(conn, thread_id),
             "messages": await message_log.delete_lead_messages(conn, creator_id, lead_id),
             "approvals": await approval_queue.delete_lead_approvals(conn, creator_id, lead_id),
             "events": await event_log.delete_lead_events(conn, creator_id, lead_id),
             "audit_entries": await audit_trail.erase_lead_audit(conn, creator_id, lead_id),
-            "checkpoint_rows": await thread_state.delete_checkpoints(conn, thread_id),
-            "consumers": await leads.delete_lead(conn, creator_id, lead_id),
         }
+        # A decision or a resolve committing meanwhile held rows deleted above: it has
+        # committed by now, and the job it queued may have started. Look again.
+        if await thread_state.lock_thread_jobs(conn, thread_id):
+            raise _busy()
+        deleted["jobs"] = await thread_state.drop_thread_jobs(conn, thread_id)
+        deleted["checkpoint_rows"] = await thread_state.delete_checkpoints(conn, thread_id)
+        deleted["consumers"] = await leads.delete_lead(conn, creator_id, lead_id)
         # The erasure's own record names the creator, never the lead.
         await audit_trail.audit(
             conn,

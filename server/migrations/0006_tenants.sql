@@ -54,6 +54,9 @@ ALTER TABLE events ADD FOREIGN KEY (creator_id, consumer_id)
     REFERENCES consumers (creator_id, id);
 ALTER TABLE approvals ADD FOREIGN KEY (creator_id, consumer_id)
     REFERENCES consumers (creator_id, id);
+-- Messages never had a foreign key; checked for new rows only, so no old row stops a start.
+ALTER TABLE messages ADD FOREIGN KEY (creator_id, consumer_id)
+    REFERENCES consumers (creator_id, id) NOT VALID;
 
 CREATE INDEX events_creator_consumer_idx ON events (creator_id, consumer_id, received_at, id);
 CREATE INDEX events_creator_received_idx ON events (creator_id, received_at, id);
@@ -76,9 +79,10 @@ CREATE TABLE api_keys (
 CREATE INDEX api_keys_created_idx ON api_keys (created_at, id);
 
 -- 3. Every audit entry names its creator. Earlier releases wrote onboarding entries with
---    the thread's namespace ('onboarding') as creator, and creator or agent entries with
---    none; both are recovered from the run, the details or the agent.
-UPDATE audit_log a SET creator_id = o.creator_id
+--    the thread's namespace ('onboarding') as creator (and the run's id as consumer), and
+--    creator or agent entries with none; both are recovered from the run, the details or
+--    the agent. An onboarding is about no lead.
+UPDATE audit_log a SET creator_id = o.creator_id, consumer_id = NULL
   FROM onboardings o
  WHERE a.thread_id = 'onboarding:' || o.id;
 UPDATE audit_log SET creator_id = details ->> 'creator_id'

@@ -36,7 +36,7 @@ async def check_text(
 ) -> dict[str, Any]:
     """The findings for a message as the creator would send it: `{"passed", "problems":
     [{"rule", "text", "detail"}]}`, checked against their latest approved profile."""
-    caller.read(creator_id, f"creator {creator_id!r} not found")
+    caller.write(creator_id)  # checked as the creator would send it: their action
     async with services.pool.connection() as conn:
         if await creator_records.get_creator(conn, caller.scope, creator_id) is None:
             raise HTTPException(404, f"creator {creator_id!r} not found")

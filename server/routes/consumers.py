@@ -25,14 +25,18 @@ def _lead_not_found(creator_id: str, external_id: str) -> str:
 async def upsert_consumer(
     body: ConsumerIn, response: Response, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
-    """Create a creator's lead, or replace its contact details and consent (201 created,
-    200 replaced). A creator key implies `creator_id`; use PATCH to change some fields."""
+    """Create a creator's lead (201), or update an existing one (200): only the fields the
+    request sends change, and `consent` only the channels it names, so posting a lead again
+    never wipes what an earlier post set. Send null to clear whatsapp, email or timezone. A
+    creator key implies `creator_id`."""
     creator_id = caller.creator_for(body.creator_id, "a lead")
-    lead = body.model_dump(exclude={"creator_id", "external_id"})
-    lead["id"] = body.external_id
+    fields = body.model_dump(exclude={"creator_id", "external_id"})
+    given = body.model_dump(exclude_unset=True, exclude={"creator_id", "external_id"})
+    if "consent" in given:
+        given["consent"] = body.consent.model_dump(exclude_unset=True)
     async with services.pool.connection() as conn:
         await lead_data.require_creator(conn, caller, creator_id)
-        row = await leads.upsert_lead(conn, creator_id, lead)
+        row = await leads.upsert_lead(conn, creator_id, body.external_id, fields, given)
     if not row.pop("created"):
         response.status_code = status.HTTP_200_OK
     return lead_data.lead_view(row)
@@ -81,7 +85,8 @@ async def patch_consumer(
     caller.write(creator_id)
     changes = body.model_dump(exclude_unset=True)
     if "consent" in changes:
-        changes["consent"] = body.consent.model_dump(exclude_unset=True)  # type: ignore[union-attr]
+        # A channel sent as null keeps its value: consent is given or withdrawn, never unknown.
+        changes["consent"] = body.consent.model_dump(exclude_unset=True, exclude_none=True)  # type: ignore[union-attr]
     if not changes:
         raise HTTPException(422, "nothing to change: send at least one field")
     async with services.pool.connection() as conn:

@@ -36,7 +36,7 @@ async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> 
             raise HTTPException(
                 422, f"creator_id {body.creator_id!r} does not exist; create it with POST /creators"
             )
-        if await leads.get_lead(conn, body.creator_id, body.consumer_id) is None:
+        if not await leads.hold_lead(conn, body.creator_id, body.consumer_id):
             raise HTTPException(
                 422,
                 f"consumer_id {body.consumer_id!r} is not a lead of {body.creator_id!r}; "

@@ -61,7 +61,7 @@ async def revoke_key(key_id: str, services: ServicesDep, caller: AdminDep) -> di
         row = await api_keys.revoke_key(conn, key_id)
         if row is None:
             raise HTTPException(404, f"key {key_id!r} not found")
-        if row["creator_id"] is not None:
+        if row.pop("newly_revoked") and row["creator_id"] is not None:
             await audit_trail.audit(
                 conn, row["creator_id"], caller.actor, "key_revoked", _about(row)
             )

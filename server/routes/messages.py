@@ -9,6 +9,7 @@ from server.deps import ServicesDep
 from server.listing import CursorQuery, LimitQuery
 from server.schemas import MessageResolutionIn, MessageStatus
 from server.store import audit_trail, message_log
+from server.store.rows import ALL_CREATORS
 
 router = APIRouter(tags=["messages"])
 
@@ -46,14 +47,17 @@ async def resolve_message(
     again, exactly once. Only those two can be resolved; a second resolve gets 409.
     """
     async with services.pool.connection() as conn, conn.transaction():
-        message = await message_log.get_message(conn, caller.scope, message_id)
+        message = await message_log.get_message(conn, ALL_CREATORS, message_id)
         if message is None:
             raise HTTPException(404, f"message {message_id!r} not found")
+        caller.write(message["creator_id"])
         settled = await message_log.settle_message(
             conn, message_id, STATUS_OF_RESOLUTION[body.resolution]
         )
         if settled is None:
-            current = await message_log.get_message(conn, caller.scope, message_id)
+            current = await message_log.get_message(conn, ALL_CREATORS, message_id)
+            if current is None:  # erased with its lead while this request waited for it
+                raise HTTPException(404, f"message {message_id!r} not found")
             raise HTTPException(
                 409,
                 f"message {message_id!r} is {current['status']}; "

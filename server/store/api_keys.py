@@ -35,6 +35,11 @@ async def active_key_by_hash(conn: AsyncConnection, key_hash: str) -> Row | None
     )
 
 
+async def key_by_hash(conn: AsyncConnection, key_hash: str) -> Row | None:
+    """The key with this hash, revoked or not."""
+    return await one(conn, f"SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = %s", (key_hash,))
+
+
 async def has_active_admin_key(conn: AsyncConnection) -> bool:
     row = await one(
         conn, "SELECT 1 AS found FROM api_keys WHERE scope = 'admin' AND revoked_at IS NULL"
@@ -43,11 +48,15 @@ async def has_active_admin_key(conn: AsyncConnection) -> bool:
 
 
 async def revoke_key(conn: AsyncConnection, key_id: str) -> Row | None:
-    """Revoke at once; revoking again keeps the first time. None for an unknown key."""
+    """Revoke at once; revoking again keeps the first time. None for an unknown key; the
+    row's `newly_revoked` says whether this call revoked it."""
     return await one(
         conn,
-        f"""UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = %s
-            RETURNING {KEY_COLUMNS}""",
+        f"""WITH before AS (SELECT id, revoked_at FROM api_keys WHERE id = %s FOR UPDATE)
+            UPDATE api_keys k SET revoked_at = COALESCE(k.revoked_at, now())
+              FROM before WHERE k.id = before.id
+            RETURNING {", ".join("k." + c.strip() for c in KEY_COLUMNS.split(","))},
+                      before.revoked_at IS NULL AS newly_revoked""",
         (key_id,),
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from domain.thread_ids import sales_thread_parts
+from domain.thread_ids import sales_thread_id, sales_thread_parts
 from server.store.rows import Row, all_rows
 
 
@@ -47,11 +47,16 @@ async def thread_audit(conn: AsyncConnection, thread_id: str, limit: int) -> lis
     )
 
 
+# The entries about a lead: named by their columns, or on their sales thread (an entry
+# written before leads had a creator may lack the columns, never the thread).
+ABOUT_LEAD = "((creator_id = %s AND consumer_id = %s) OR thread_id = %s)"
+
+
 async def lead_audit(conn: AsyncConnection, creator_id: str, lead_id: str) -> list[Row]:
     return await all_rows(
         conn,
-        "SELECT * FROM audit_log WHERE creator_id = %s AND consumer_id = %s ORDER BY id",
-        (creator_id, lead_id),
+        f"SELECT * FROM audit_log WHERE {ABOUT_LEAD} ORDER BY id",
+        (creator_id, lead_id, sales_thread_id(creator_id, lead_id)),
     )
 
 
@@ -59,7 +64,8 @@ async def erase_lead_audit(conn: AsyncConnection, creator_id: str, lead_id: str)
     """The one delete the audit log allows: inside this transaction only."""
     await conn.execute("SET LOCAL creator_agents.erasure = 'on'")
     cur = await conn.execute(
-        "DELETE FROM audit_log WHERE creator_id = %s AND consumer_id = %s", (creator_id, lead_id)
+        f"DELETE FROM audit_log WHERE {ABOUT_LEAD}",
+        (creator_id, lead_id, sales_thread_id(creator_id, lead_id)),
     )
     await conn.execute("SET LOCAL creator_agents.erasure = 'off'")
     return cur.rowcount

@@ -14,19 +14,39 @@ from server.store.rows import IN_SCOPE, Row, Scope, all_rows, one
 CONTACT_FIELDS = ("name", "whatsapp", "email", "timezone", "consent")
 
 
-async def upsert_lead(conn: AsyncConnection, creator_id: str, lead: dict[str, Any]) -> Row:
-    """Create the lead, or replace every contact field of an existing one."""
+async def upsert_lead(
+    conn: AsyncConnection,
+    creator_id: str,
+    lead_id: str,
+    fields: dict[str, Any],
+    given: dict[str, Any],
+) -> Row:
+    """Create the lead with `fields`, or change only the `given` fields of an existing one
+    (`consent` channel by channel). The row has `created`: whether it is new."""
+    unknown = set(fields) - set(CONTACT_FIELDS) | set(given) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a lead field: {sorted(unknown)}")
+    sets = ["updated_at = now()"]
+    for column in given:
+        if column == "consent":
+            sets.append("consent = consumers.consent || %(given_consent)s")
+        else:
+            sets.append(f"{column} = excluded.{column}")
     return await one(
         conn,
-        """
+        f"""
         INSERT INTO consumers (creator_id, id, name, whatsapp, email, timezone, consent)
         VALUES (%(creator_id)s, %(id)s, %(name)s, %(whatsapp)s, %(email)s, %(timezone)s,
                 %(consent)s)
-        ON CONFLICT (creator_id, id) DO UPDATE SET name = excluded.name,
-            whatsapp = excluded.whatsapp, email = excluded.email, timezone = excluded.timezone,
-            consent = excluded.consent, updated_at = now()
+        ON CONFLICT (creator_id, id) DO UPDATE SET {", ".join(sets)}
         RETURNING *, (xmax = 0) AS created""",
-        {**lead, "creator_id": creator_id, "consent": Jsonb(lead["consent"])},
+        {
+            **fields,
+            "creator_id": creator_id,
+            "id": lead_id,
+            "consent": Jsonb(fields["consent"]),
+            "given_consent": Jsonb(given.get("consent") or {}),
+        },
     )
 
 
@@ -62,6 +82,17 @@ async def lock_lead(conn: AsyncConnection, creator_id: str, lead_id: str) -> boo
     row = await one(
         conn,
         "SELECT 1 AS found FROM consumers WHERE creator_id = %s AND id = %s FOR UPDATE",
+        (creator_id, lead_id),
+    )
+    return row is not None
+
+
+async def hold_lead(conn: AsyncConnection, creator_id: str, lead_id: str) -> bool:
+    """Keep the lead from being erased until this transaction ends; False when there is no
+    such lead (an erasure in progress is waited for, and then there is none)."""
+    row = await one(
+        conn,
+        "SELECT 1 AS found FROM consumers WHERE creator_id = %s AND id = %s FOR KEY SHARE",
         (creator_id, lead_id),
     )
     return row is not None

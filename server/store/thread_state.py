@@ -6,18 +6,23 @@ from __future__ import annotations
 
 from psycopg import AsyncConnection
 
-from server.store.rows import one
+from server.store.rows import all_rows
 
 CHECKPOINT_TABLES = ("checkpoint_writes", "checkpoint_blobs", "checkpoints")
 
 
-async def thread_job_running(conn: AsyncConnection, thread_id: str) -> bool:
-    row = await one(
+async def lock_thread_jobs(conn: AsyncConnection, thread_id: str) -> bool:
+    """Lock the thread's jobs for this transaction; True when one of them is running.
+
+    Locked first, then looked at: a worker fetches jobs with SKIP LOCKED, so none of them
+    can start between this check and their deletion.
+    """
+    rows = await all_rows(
         conn,
-        "SELECT 1 AS running FROM procrastinate_jobs WHERE lock = %s AND status = 'doing'",
+        "SELECT status FROM procrastinate_jobs WHERE lock = %s FOR UPDATE",
         (thread_id,),
     )
-    return row is not None
+    return any(row["status"] == "doing" for row in rows)
 
 
 async def drop_thread_jobs(conn: AsyncConnection, thread_id: str) -> int:
