@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import psycopg
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from tests.conftest import create_creator, running_service
 
@@ -123,3 +124,44 @@ async def test_over_https_the_session_cookie_is_secure(database_url):
             answer = await sign_in_with_key(secure, key["key"])
         assert answer.status_code == 303
         assert "Secure" in answer.headers["set-cookie"]
+
+
+SIGN_IN_ROUTES = {"/inbox/sign-in", "/inbox/sign-in/link"}
+
+
+def inbox_routes(app) -> list[tuple[str, str]]:
+    routes = [
+        (method, route.path)
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute)
+        and route.path.startswith("/inbox")
+        and route.path not in SIGN_IN_ROUTES
+        for method in route.methods
+    ]
+    assert len(routes) >= 15, routes  # a broken walk would pass with nothing to check
+    return routes
+
+
+async def test_every_inbox_page_and_form_needs_a_session_and_every_form_its_csrf_token(
+    database_url,
+):
+    async with running_service(database_url, run_worker=False) as client:
+        await create_creator(client, "ajay_shenoy")
+        key = (await client.post("/keys", json={"creator_id": "ajay_shenoy"})).json()
+        routes = inbox_routes(client.app)
+        async with browser(client) as anyone:
+            for method, path in routes:
+                answer = await anyone.request(method, path.replace("{", "").replace("}", ""))
+                where = f"{method} {path}"
+                if method == "GET":  # a page sends the browser to sign in
+                    assert answer.status_code == 303, where
+                    assert answer.headers["location"] == "/inbox/sign-in", where
+                else:  # a form says the browser is signed out, and does nothing
+                    assert answer.status_code == 401, where
+        async with browser(client) as signed:
+            await sign_in_with_key(signed, key["key"])
+            for method, path in routes:
+                if method == "POST":
+                    url = path.replace("{", "").replace("}", "")
+                    answer = await signed.post(url, data={"csrf_token": "forged"})
+                    assert answer.status_code == 403, f"{method} {path}"
