@@ -31,13 +31,9 @@ worker: $(RUN_STAMP)
 # The inbox's browser tests drive Debian's chromium (Playwright never downloads a browser).
 # Installed when missing and this user can (root with apt-get); otherwise those tests fail
 # and say how to install it.
+APT_CHROMIUM := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 browser:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
-		|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
-			&& { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
-				|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-					apt-get install -y -qq chromium >/dev/null; }; }; } \
-		|| echo "chromium is not installed and cannot be installed here: the inbox's browser tests will fail"
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && { $(APT_CHROMIUM) || { apt-get update -qq && $(APT_CHROMIUM); }; }; } || echo "chromium is missing and cannot be installed here: the inbox browser tests will fail"
 
 test: $(TEST_STAMP) browser
 	$(PY) -m ruff check .
