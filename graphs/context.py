@@ -13,6 +13,8 @@ class SalesContext:
     profile: dict[str, Any] = field(default_factory=dict)
     profile_version: int = 0
     approval_mode: str = "manual"
+    # semi_auto: the least model confidence at which the agent approves a draft itself.
+    approval_threshold: float = 0.8
     agent_enabled: bool = True
     # Event types (with optional payload filters) that wake the agent; None: every event.
     triggers: list[dict[str, Any]] | None = None

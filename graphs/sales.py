@@ -1,7 +1,8 @@
 """The sales graph: one run per consumer event on the thread `sales:<creator_id>:<consumer_id>`.
 
 update_context -> should_act -> draft_message -> check_draft -> save_draft ->
-request_approval (interrupt) -> send_whatsapp | send_email
+[approve_draft, by the agent's approval mode] -> request_approval (interrupt) ->
+send_whatsapp | send_email
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from langgraph.graph import END, START, StateGraph
 
 from graphs.context import SalesContext
 from graphs.state import SalesState
+from nodes.approve_draft import make_approve_draft
 from nodes.check_draft import make_check_draft, route_after_check_draft
 from nodes.draft_message import make_draft_message, write_template_draft
 from nodes.request_approval import make_request_approval, route_after_request_approval
-from nodes.save_draft import make_save_draft
+from nodes.save_draft import make_save_draft, route_after_save_draft
 from nodes.send_message import make_send_node
 from nodes.should_act import route_after_should_act, should_act
 from nodes.update_context import update_context
@@ -47,6 +49,7 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
     builder.add_node("write_template_draft", write_template_draft)
     builder.add_node("check_draft", make_check_draft(adapters.judge))
     builder.add_node("save_draft", make_save_draft(adapters.store))
+    builder.add_node("approve_draft", make_approve_draft(adapters.store))
     builder.add_node(
         "request_approval", make_request_approval(adapters.drafter.revises_with_feedback)
     )
@@ -70,7 +73,10 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
         route_after_check_draft,
         ["save_draft", "draft_message", "write_template_draft", END],
     )
-    builder.add_edge("save_draft", "request_approval")
+    builder.add_conditional_edges(
+        "save_draft", route_after_save_draft, ["approve_draft", "request_approval"]
+    )
+    builder.add_edge("approve_draft", "request_approval")
     builder.add_conditional_edges(
         "request_approval",
         route_after_request_approval,

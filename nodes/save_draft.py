@@ -11,6 +11,7 @@ from langgraph.runtime import Runtime
 
 from graphs.context import SalesContext, context_of
 from graphs.state import SalesState
+from nodes.approve_draft import verdict_on_draft
 from tools.sales_store import NewApproval, SalesStore
 
 
@@ -50,3 +51,8 @@ def make_save_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, Any]
         }
 
     return save_draft
+
+
+def route_after_save_draft(state: SalesState, runtime: Runtime[SalesContext]) -> str:
+    """The agent approves what its approval mode allows; everything else waits."""
+    return "approve_draft" if verdict_on_draft(state, runtime).approve else "request_approval"

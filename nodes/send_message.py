@@ -146,6 +146,8 @@ def make_send_node(
             )
         )
         done = {"approval": None}
+        if record is None:
+            return {**done, "send_result": None}  # cancelled or withdrawn on its way here
         if not owned:
             if record.status == "sending":
                 record = await flag_stopped_mid_call(store, thread_id, record)

@@ -17,9 +17,11 @@ from domain.profile_writing import WRITING_FIELDS, ProfileWriting
 from domain.review import ALLOWED_DECISIONS, action_name
 from nodes.review_profile import ACTION as PROFILE_ACTION
 from server.auth import Caller
+from server.draft_expiry import expire_and_resume, expired_detail
 from server.services import Services
 from server.store import approval_queue, audit_trail, creator_profiles
 from server.store.rows import ALL_CREATORS
+from server.undo_window import ApprovalGone, CancelRefused, cancel_agent_approval
 from tools.creator_source import describe_validation_error
 
 FEEDBACK_NEEDS_MODEL = (
@@ -134,6 +136,14 @@ async def decide(
         if approval is None:
             raise HTTPException(404, f"approval {approval_id!r} not found")
         caller.write(approval["creator_id"])
+        # Past its TTL it expires now (committed), whatever the sweep's timing.
+        expired = await expire_and_resume(conn, services.jobs, approval_id) is not None
+    if expired:
+        raise HTTPException(409, expired_detail(approval_id))
+    async with services.pool.connection() as conn, conn.transaction():
+        approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
+        if approval is None:
+            raise HTTPException(404, f"approval {approval_id!r} not found")
         findings: list[Finding] = []
         if decision["type"] == "edit":
             if problem := edit_problem(approval, decision):
@@ -156,6 +166,14 @@ async def decide(
             now = await approval_queue.approval_status(conn, approval_id)
             if now is None:
                 raise HTTPException(404, f"approval {approval_id!r} not found")
+            if now == "expired":
+                raise HTTPException(409, expired_detail(approval_id))
+            if now == "agent_approved":
+                raise HTTPException(
+                    409,
+                    f"approval {approval_id!r} was approved by the agent and is sent after its "
+                    f"undo window; POST /approvals/{approval_id}/cancel stops it",
+                )
             raise HTTPException(409, f"approval {approval_id!r} is already {now}")
         await audit_trail.audit(
             conn,
@@ -172,6 +190,22 @@ async def decide(
         )
         await services.jobs.enqueue_resume(conn, approval)
     return {"approval_id": approval_id, "status": status, "note": note}
+
+
+async def cancel(services: Services, caller: Caller, approval_id: str) -> dict[str, Any]:
+    """Cancel a message the agent approved while it waits out its undo window."""
+    async with services.pool.connection() as conn, conn.transaction():
+        approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
+        if approval is None:
+            raise HTTPException(404, f"approval {approval_id!r} not found")
+        caller.write(approval["creator_id"])
+        try:
+            row = await cancel_agent_approval(conn, services.jobs, approval, caller.actor)
+        except ApprovalGone:
+            raise HTTPException(404, f"approval {approval_id!r} not found") from None
+        except CancelRefused as exc:
+            raise HTTPException(409, str(exc)) from None
+    return {"approval_id": approval_id, "status": row["status"]}
 
 
 async def approve_each(

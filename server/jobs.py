@@ -16,10 +16,12 @@ from procrastinate.worker import Worker
 from psycopg import AsyncConnection
 
 from domain.thread_ids import onboarding_thread_id
+from server.draft_expiry import expire_due_drafts
 from server.onboarding_runner import OnboardingRunner
 from server.resend_runner import ResendRunner
 from server.sales_runner import SalesRunner
 from server.store import event_log
+from server.store.rows import Row
 from tools.creator_source import CreatorDataInvalid, CreatorNotFound
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,31 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 5
 RETRY = RetryStrategy(max_attempts=ATTEMPTS - 1, wait=1, exponential_wait=2)
 NOT_RETRYABLE = (CreatorNotFound, CreatorDataInvalid)
+
+RESUME_APPROVAL = "resume_approval"
+# A lock's jobs run by priority, then in order, and a waiting job holds back the lock's jobs
+# of lower or equal priority even before it is due. A scheduled send (the undo window of an
+# agent's approval) takes a lower priority, so the lead's events are not held back by it.
+SCHEDULED_PRIORITY = -1
+# The expiry sweep: every minute (drafts live for hours; one minute late is fine).
+EXPIRY_SWEEP_CRON = "* * * * *"
+
+
+def new_queue_app() -> procrastinate.App:
+    return procrastinate.App(connector=procrastinate.PsycopgConnector())
+
+
+async def schedule_agent_send(app: procrastinate.App, conn: AsyncConnection, approval: Row) -> int:
+    """Resume the thread with the agent's approval at its `send_after`, on the thread's lock,
+    in the caller's transaction (the one recording the approval)."""
+    deferrer = app.configure_task(
+        RESUME_APPROVAL,
+        lock=approval["thread_id"],
+        schedule_at=approval["send_after"],
+        priority=SCHEDULED_PRIORITY,
+        connection=conn,
+    )
+    return await deferrer.defer_async(approval_id=approval["id"])
 
 
 def _attempt(context: JobContext) -> int:
@@ -42,8 +69,14 @@ def _last_attempt(context: JobContext) -> bool:
 class JobQueue:
     """Defines the tasks and defers them inside the caller's transaction."""
 
-    def __init__(self, sales: SalesRunner, onboarding: OnboardingRunner, resender: ResendRunner):
-        self.app = procrastinate.App(connector=procrastinate.PsycopgConnector())
+    def __init__(
+        self,
+        app: procrastinate.App,
+        sales: SalesRunner,
+        onboarding: OnboardingRunner,
+        resender: ResendRunner,
+    ):
+        self.app = app
         self._worker: Worker | None = None
 
         @self.app.task(name="process_event", retry=RETRY, pass_context=True)
@@ -54,7 +87,7 @@ class JobQueue:
                 await self._note_event_failure(context, event_id, exc)
                 raise
 
-        @self.app.task(name="resume_approval", retry=RETRY, pass_context=True)
+        @self.app.task(name=RESUME_APPROVAL, retry=RETRY, pass_context=True)
         async def resume_approval_task(context: JobContext, approval_id: str) -> None:
             await sales.resume_approval(approval_id, final_attempt=_last_attempt(context))
 
@@ -80,6 +113,15 @@ class JobQueue:
         @self.app.task(name="resend_message", retry=RETRY, pass_context=True)
         async def resend_message_task(context: JobContext, message_id: str) -> None:
             await resender.resend(message_id, final_attempt=_last_attempt(context))
+
+        @self.app.periodic(cron=EXPIRY_SWEEP_CRON, periodic_id="expire_drafts")
+        @self.app.task(
+            name="expire_drafts", queueing_lock="expire_drafts", retry=RETRY, pass_context=True
+        )
+        async def expire_drafts_task(context: JobContext, timestamp: int) -> None:
+            expired = await expire_due_drafts(context.app.connector.pool, self)
+            if expired:
+                log.info("expired %s drafts nobody decided on in time", expired)
 
         self._tasks = {
             "process_event": process_event_task,

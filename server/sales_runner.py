@@ -12,9 +12,12 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from psycopg_pool import AsyncConnectionPool
 
+from domain.approval_states import CLOSED, resume_value
+from domain.auto_approval import DEFAULT_THRESHOLD
 from domain.event_payload import payload_for_graph
 from graphs.context import SalesContext
 from graphs.state import ConsumerFacts, EventFacts
+from server.draft_expiry import expire_if_due
 from server.store import agent_settings, approval_queue, creator_profiles, event_log, leads
 from server.store.rows import ALL_CREATORS
 
@@ -72,6 +75,7 @@ class SalesRunner:
             profile=profile["profile"] if profile else {},
             profile_version=profile["version"] if profile else 0,
             approval_mode=agent["approval_mode"] if agent else "manual",
+            approval_threshold=agent["approval_threshold"] if agent else DEFAULT_THRESHOLD,
             agent_enabled=agent["enabled"] if agent else False,
             triggers=agent["triggers"] if agent else [],
             final_attempt=final_attempt,
@@ -99,6 +103,7 @@ class SalesRunner:
         snapshot = await self._graph.aget_state(config)
         values = snapshot.values
         if (values.get("event") or {}).get("id") != event_id:
+            await self._end_closed_wait(snapshot, config, context)
             graph_input = {"event": event_facts(event), "consumer": consumer_facts(consumer)}
             values = await self._run(graph_input, config, context)
         elif snapshot.tasks and not snapshot.interrupts:
@@ -110,6 +115,23 @@ class SalesRunner:
             await leads.save_lead_context(
                 conn, event["creator_id"], event["consumer_id"], values.get("context") or {}
             )
+
+    async def _end_closed_wait(
+        self, snapshot: Any, config: dict[str, Any], context: SalesContext
+    ) -> None:
+        """Before an event runs: a draft the thread waits on that is past its TTL expires
+        now, and a wait on an expired or cancelled draft ends (its own resume job may still
+        be queued), so the event finds the thread free and can draft again."""
+        waiting = (snapshot.values.get("approval") or {}).get("id")
+        if not (snapshot.interrupts and waiting):
+            return
+        async with self._pool.connection() as conn, conn.transaction():
+            if await expire_if_due(conn, waiting) is not None:
+                status = "expired"
+            else:
+                status = await approval_queue.approval_status(conn, waiting)
+        if status in CLOSED:
+            await self._run(Command(resume=resume_value(status, None)), config, context)
 
     async def _run(
         self, graph_input: Any, config: dict[str, Any], context: SalesContext
@@ -127,24 +149,30 @@ class SalesRunner:
                 if approval
                 else None
             )
-        if approval is None or consumer is None or approval["decision"] is None:
+        if approval is None or consumer is None:
             return
+        answer = resume_value(approval["status"], approval["decision"])
+        if answer is None:
+            return  # nobody decided yet
         config = self._config(approval["thread_id"])
         snapshot = await self._graph.aget_state(config)
-        waiting = (snapshot.values.get("approval") or {}).get("id") == approval_id
         context = await self._context(approval["creator_id"], final_attempt)
+        values = None
         if snapshot.tasks and not snapshot.interrupts:
             # An earlier attempt stopped after the creator's answer was read (it may have been
             # on its way to a send, or to a redraft that no longer names this approval):
-            # finish that run. Jobs of a thread never overlap, so it is ours to finish.
+            # finish that run. Jobs of a thread never overlap, so it is ours to finish. (Or
+            # the run that saved this draft stopped before its wait: it now waits, below.)
             values = await self._run(None, config, context)
-        elif snapshot.interrupts and waiting:
+            snapshot = await self._graph.aget_state(config)
+        waiting = (snapshot.values.get("approval") or {}).get("id") == approval_id
+        if snapshot.interrupts and waiting:
             # Fresh consumer facts ride in the resume value, not in `Command(update=...)`:
             # LangGraph keeps one resume value per interrupt (a retry replaces it), while an
             # update saved by a failed attempt would be applied again next to the retry's.
-            resume = {**approval["decision"], "consumer": consumer_facts(consumer)}
+            resume = {**answer, "consumer": consumer_facts(consumer)}
             values = await self._run(Command(resume=resume), config, context)
-        else:
+        elif values is None:
             return  # already resumed and finished, or withdrawn
         async with self._pool.connection() as conn:
             await leads.save_lead_context(

@@ -6,6 +6,7 @@ Shared by the API process (server.app) and standalone workers (server.worker).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from psycopg_pool import AsyncConnectionPool
 from graphs.creator_onboarding import OnboardingAdapters, build_onboarding_graph
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
-from server.jobs import JobQueue
+from server.jobs import JobQueue, new_queue_app, schedule_agent_send
 from server.onboarding_runner import OnboardingRunner
 from server.resend_runner import ResendRunner
 from server.sales_runner import SalesRunner
@@ -106,7 +107,12 @@ async def open_services(settings: Settings) -> Services:
         whatsapp, email = build_transports(settings)
         drafter = build_drafter(settings)
         judge = build_judge(settings)
-        sales_store = PostgresSalesStore(pool)
+        queue_app = new_queue_app()
+        sales_store = PostgresSalesStore(
+            pool,
+            schedule_send=functools.partial(schedule_agent_send, queue_app),
+            undo_window_s=settings.auto_send_delay_s,
+        )
         adapters = SalesAdapters(
             drafter=drafter,
             judge=judge,
@@ -132,7 +138,7 @@ async def open_services(settings: Settings) -> Services:
         ).compile(checkpointer=saver)
         onboarding = OnboardingRunner(pool, onboarding_graph, onboarding_store)
         resender = ResendRunner(pool, {"whatsapp": whatsapp, "email": email}, sales_store)
-        jobs = JobQueue(runner, onboarding, resender)
+        jobs = JobQueue(queue_app, runner, onboarding, resender)
         await jobs.app.open_async(pool)
     except BaseException:
         if pool is not None:

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # A standalone worker writes its id here for its health check (`server.worker --check`).
     worker_id_file: Path = Path(tempfile.gettempdir()) / "creator-agents-worker.id"
 
+    # A draft the agent approved itself (approval modes semi_auto and auto) is sent this many
+    # seconds later; until then the creator can cancel it (POST /approvals/{id}/cancel).
+    auto_send_delay_s: float = Field(120.0, ge=0, le=86_400)
+
     # The marketplace API that onboarding fetches creator data from.
     creator_api_base_url: str | None = None
     creator_api_timeout_s: float = Field(5.0, gt=0)

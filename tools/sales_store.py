@@ -44,10 +44,37 @@ class Withdrawal:
     decided_too: bool
 
     def withdrawable(self) -> list[str]:
-        return ["pending", "approved", "edited"] if self.decided_too else ["pending"]
+        # The agent's own approval, still in its undo window, is withdrawn like a waiting
+        # draft: nobody chose to send it after the lead wrote.
+        if self.decided_too:
+            return ["pending", "agent_approved", "approved", "edited"]
+        return ["pending", "agent_approved"]
 
     def audit_details(self) -> dict[str, Any]:
         return {"approval_id": self.approval_id, "reason": self.reason, "event_id": self.event_id}
+
+
+@dataclass
+class AgentApproval:
+    """The agent approved a waiting draft by its approval mode (domain.auto_approval)."""
+
+    approval_id: str
+    thread_id: str
+    mode: str
+    rule: str
+    reason: str
+
+    def decision(self) -> dict[str, Any]:
+        """The approval's decision: what resumes the graph, and who took it by which rule."""
+        return {"decisions": [{"type": "approve"}], "decided_by": "agent", "rule": self.rule}
+
+    def audit_details(self) -> dict[str, Any]:
+        return {
+            "approval_id": self.approval_id,
+            "mode": self.mode,
+            "rule": self.rule,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -86,11 +113,19 @@ class SalesStore(Protocol):
         and once. Returns the approval's status afterwards ('withdrawn', or what kept it)."""
         ...
 
-    async def claim_send(self, message: NewMessage) -> tuple[MessageRecord, bool]:
+    async def approve_by_agent(self, approval: AgentApproval) -> str | None:
+        """Record the agent's approval of a pending draft, audit it and schedule its send
+        after the undo window, together and once. Returns the approval's status afterwards
+        ('agent_approved', or the decision that came first)."""
+        ...
+
+    async def claim_send(self, message: NewMessage) -> tuple[MessageRecord | None, bool]:
         """Create the outbox row for this key ('claimed'), or return the existing one.
 
         The bool is True when the caller now owns the send: a new row, or one whose
         earlier attempt is known not to have reached the provider ('retry', 'claimed').
+        (None, False) when no row exists and the approval may no longer be sent (the
+        creator cancelled it, or it was withdrawn, while the send was on its way).
         """
         ...
 
@@ -137,6 +172,17 @@ class InMemorySalesStore:
             self.approvals[approval.id] = {**approval.__dict__, "status": "pending"}
             await self.audit(approval.thread_id, "agent", "draft_created", approval.audit_details())
 
+    async def approve_by_agent(self, approval: AgentApproval) -> str | None:
+        row = self.approvals.get(approval.approval_id)
+        if row is None:
+            return None
+        if row["status"] == "pending":
+            # No job queue here: in Studio the thread waits at the interrupt for a resume.
+            row.update(status="agent_approved", decision=approval.decision())
+            details = approval.audit_details()
+            await self.audit(approval.thread_id, "agent", "draft_agent_approved", details)
+        return row["status"]
+
     async def withdraw_approval(self, withdrawal: Withdrawal) -> str | None:
         row = self.approvals.get(withdrawal.approval_id)
         if row is None:
@@ -149,8 +195,12 @@ class InMemorySalesStore:
             )
         return row["status"]
 
-    async def claim_send(self, message: NewMessage) -> tuple[MessageRecord, bool]:
+    async def claim_send(self, message: NewMessage) -> tuple[MessageRecord | None, bool]:
         row = self.messages.get(message.idempotency_key)
+        approval = self.approvals.get(message.approval_id or "") or {}
+        # Decisions reach this store only as resumes, so 'pending' still means approved here.
+        if row is None and approval.get("status") in ("withdrawn", "cancelled", "expired"):
+            return None, False
         if row is not None and row["status"] not in RECLAIMABLE:
             return MessageRecord(**{k: row[k] for k in MessageRecord.__dataclass_fields__}), False
         if row is None:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.auto_approval import ApprovalMode
 from domain.plain_json import PlainJsonModel
 from server.agent_changes import change_agent
 from server.auth import CallerDep
@@ -16,6 +17,8 @@ from server.store import agent_settings
 router = APIRouter(tags=["agents"])
 
 ShortText = Annotated[str, Field(max_length=200)]
+# A month: a draft older than that is stale for any lead.
+MAX_DRAFT_TTL_HOURS = 720
 
 
 class Trigger(BaseModel):
@@ -32,8 +35,20 @@ class Trigger(BaseModel):
 class AgentUpdate(PlainJsonModel):
     model_config = ConfigDict(extra="forbid")
 
-    approval_mode: Literal["manual"] | None = Field(
-        None, description="Only manual for now: every draft waits for the creator"
+    approval_mode: ApprovalMode | None = Field(
+        None,
+        description="manual: every draft waits for the creator; semi_auto: the agent approves "
+        "a model's draft that passed every check with a confidence of at least "
+        "approval_threshold (template drafts, drafts with findings, first messages and replies "
+        "to a lead's message wait); auto: the agent approves every draft that passed every "
+        "check (template drafts and drafts with findings wait). The agent's approvals are sent "
+        "after an undo window (AUTO_SEND_DELAY_S) in which the creator can cancel them.",
+    )
+    approval_threshold: float | None = Field(
+        None, ge=0, le=1, description="semi_auto: the least model confidence the agent approves"
+    )
+    draft_ttl_hours: int | None = Field(
+        None, ge=1, le=MAX_DRAFT_TTL_HOURS, description="A draft nobody decides on expires then"
     )
     triggers: list[Trigger] | None = Field(None, max_length=50)
 
@@ -82,5 +97,9 @@ async def update(
 ) -> dict[str, Any]:
     changes = body.model_dump(exclude_none=True)
     if not changes:
-        raise HTTPException(422, "nothing to change: send approval_mode or triggers")
+        raise HTTPException(
+            422,
+            "nothing to change: send approval_mode, approval_threshold, draft_ttl_hours "
+            "or triggers",
+        )
     return await change_agent(services, caller, agent_id, **changes)

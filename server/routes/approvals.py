@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
+from domain.approval_states import ApprovalStatus
 from domain.review import ReviewResponse
 from server import decisions
 from server.auth import CallerDep
@@ -12,8 +13,6 @@ from server.listing import CursorQuery, LimitQuery
 from server.store import approval_queue
 
 router = APIRouter(tags=["approvals"])
-
-ApprovalStatus = Literal["pending", "approved", "edited", "rejected", "withdrawn"]
 
 
 @router.get("/approvals")
@@ -57,7 +56,15 @@ async def decide(
 
     An edited message is checked as sent (domain.human_check): with findings it gets 409
     listing them, unless the edit carries `"confirm": true`. Only the first decision
-    counts: a second one gets 409 and sends nothing.
+    counts: a second one gets 409 and sends nothing. A draft older than the agent's
+    draft_ttl_hours has expired: 409 too.
     """
     decision = body.decisions[0].model_dump(exclude_none=True)
     return await decisions.decide(services, caller, approval_id, decision)
+
+
+@router.post("/approvals/{approval_id}/cancel")
+async def cancel(approval_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+    """Cancel a message the agent approved (approval modes semi_auto and auto) while it waits
+    out its undo window (`send_after`): nothing is sent. Once sent, 409."""
+    return await decisions.cancel(services, caller, approval_id)

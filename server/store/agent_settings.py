@@ -10,7 +10,7 @@ from psycopg.types.json import Jsonb
 from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
 from server.store.rows import IN_SCOPE, Row, Scope, all_rows, one
 
-EDITABLE = {"enabled", "approval_mode", "triggers"}
+EDITABLE = {"enabled", "approval_mode", "approval_threshold", "draft_ttl_hours", "triggers"}
 
 
 async def ensure_agent(conn: AsyncConnection, agent_id: str, creator_id: str) -> Row:

@@ -10,15 +10,21 @@ from psycopg.types.json import Jsonb
 from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
 from server.store.rows import Row, Scope, all_rows, one
 
+# How long a draft waits for a decision: the agent's draft_ttl_hours from its creation.
+EXPIRES_AT = "a.created_at + make_interval(hours => g.draft_ttl_hours)"
+
 # An approval with what the creator needs to decide: the lead, the event, the lead's
-# context, and the message it produced once sent.
-APPROVAL_VIEW = """
+# context, when a waiting draft expires, and the message it produced once sent.
+APPROVAL_VIEW = f"""
     SELECT a.*, c.name AS consumer_name, c.whatsapp AS consumer_whatsapp,
            c.email AS consumer_email, c.timezone AS consumer_timezone,
            e.type AS event_type, e.payload AS event_payload, e.occurred_at AS event_occurred_at,
            e.decision AS event_decision, x.context AS consumer_context,
-           m.id AS message_id, m.status AS message_status
+           m.id AS message_id, m.status AS message_status,
+           CASE WHEN a.status = 'pending' AND a.kind = 'message' THEN {EXPIRES_AT}
+           END AS expires_at
       FROM approvals a
+      LEFT JOIN agents g ON g.creator_id = a.creator_id
       LEFT JOIN consumers c ON c.creator_id = a.creator_id AND c.id = a.consumer_id
       LEFT JOIN events e ON e.id = a.event_id
       LEFT JOIN consumer_context x ON x.creator_id = a.creator_id AND x.consumer_id = a.consumer_id
@@ -117,6 +123,77 @@ async def decide_approval(
          WHERE id = %s AND status = 'pending' RETURNING *""",
         (status, Jsonb(decision), status_reason, approval_id),
     )
+
+
+async def approve_by_agent(
+    conn: AsyncConnection,
+    approval_id: str,
+    decision: dict[str, Any],
+    reason: str,
+    undo_window_s: float,
+) -> Row | None:
+    """Compare-and-set pending -> agent_approved, to be sent after the undo window (from
+    the database's clock, like every other time here). None if it was not pending."""
+    return await one(
+        conn,
+        """
+        UPDATE approvals SET status = 'agent_approved', decision = %s, status_reason = %s,
+               decided_at = now(), send_after = now() + make_interval(secs => %s)
+         WHERE id = %s AND status = 'pending' RETURNING *""",
+        (Jsonb(decision), reason, undo_window_s, approval_id),
+    )
+
+
+async def lock_for_send(conn: AsyncConnection, approval_id: str) -> str | None:
+    """The approval's status, its row locked until the caller's transaction ends: a cancel
+    waits for a send being claimed, and a claim waits for a cancel being made."""
+    row = await one(
+        conn, "SELECT status FROM approvals WHERE id = %s FOR NO KEY UPDATE", (approval_id,)
+    )
+    return row["status"] if row else None
+
+
+async def has_message(conn: AsyncConnection, approval_id: str) -> bool:
+    row = await one(conn, "SELECT 1 AS found FROM messages WHERE approval_id = %s", (approval_id,))
+    return row is not None
+
+
+async def cancel(conn: AsyncConnection, approval_id: str, reason: str) -> Row | None:
+    """agent_approved -> cancelled (the caller holds the row's lock and found no message)."""
+    return await one(
+        conn,
+        """UPDATE approvals SET status = 'cancelled', status_reason = %s, decided_at = now()
+            WHERE id = %s AND status = 'agent_approved' RETURNING *""",
+        (reason, approval_id),
+    )
+
+
+async def expire(conn: AsyncConnection, approval_id: str) -> Row | None:
+    """Compare-and-set pending -> expired, only once the draft is older than its agent's
+    draft_ttl_hours. None if it is not (or no longer) a pending draft past its TTL."""
+    return await one(
+        conn,
+        f"""
+        UPDATE approvals a SET status = 'expired', decided_at = now(),
+               status_reason = 'no decision within ' || g.draft_ttl_hours || ' hours'
+          FROM agents g
+         WHERE a.id = %s AND a.status = 'pending' AND a.kind = 'message'
+           AND g.creator_id = a.creator_id AND {EXPIRES_AT} <= now()
+        RETURNING a.*, g.draft_ttl_hours""",
+        (approval_id,),
+    )
+
+
+async def due_to_expire(conn: AsyncConnection, limit: int) -> list[str]:
+    """Ids of pending drafts older than their agent's draft_ttl_hours, oldest first."""
+    rows = await all_rows(
+        conn,
+        f"""SELECT a.id FROM approvals a JOIN agents g ON g.creator_id = a.creator_id
+             WHERE a.status = 'pending' AND a.kind = 'message' AND {EXPIRES_AT} <= now()
+             ORDER BY a.created_at LIMIT %s""",
+        (limit,),
+    )
+    return [row["id"] for row in rows]
 
 
 async def withdraw(

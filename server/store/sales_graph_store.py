@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
+from domain.approval_states import SENDABLE
 from server.store import approval_queue, audit_trail, message_log
+from server.store.rows import Row
 from tools.sales_store import (
     RECLAIMABLE,
+    AgentApproval,
     MessageRecord,
     NewApproval,
     NewMessage,
@@ -16,10 +21,20 @@ from tools.sales_store import (
     new_id,
 )
 
+# Queues the send of an agent-approved draft for its `send_after`, in the caller's transaction.
+SendScheduler = Callable[[AsyncConnection, Row], Awaitable[Any]]
+
 
 class PostgresSalesStore:
-    def __init__(self, pool: AsyncConnectionPool):
+    def __init__(
+        self,
+        pool: AsyncConnectionPool,
+        schedule_send: SendScheduler | None = None,
+        undo_window_s: float = 120.0,
+    ):
         self._pool = pool
+        self._schedule_send = schedule_send
+        self._undo_window_s = undo_window_s
 
     async def save_approval(self, approval: NewApproval) -> None:
         async with self._pool.connection() as conn, conn.transaction():
@@ -46,8 +61,34 @@ class PostgresSalesStore:
                 return "withdrawn"
             return await approval_queue.approval_status(conn, withdrawal.approval_id)
 
-    async def claim_send(self, message: NewMessage) -> tuple[MessageRecord, bool]:
-        async with self._pool.connection() as conn:
+    async def approve_by_agent(self, approval: AgentApproval) -> str | None:
+        if self._schedule_send is None:
+            raise RuntimeError("agent approvals need a job queue to schedule their send")
+        async with self._pool.connection() as conn, conn.transaction():
+            row = await approval_queue.approve_by_agent(
+                conn,
+                approval.approval_id,
+                approval.decision(),
+                approval.reason,
+                self._undo_window_s,
+            )
+            if row is None:
+                return await approval_queue.approval_status(conn, approval.approval_id)
+            details = {**approval.audit_details(), "send_after": row["send_after"].isoformat()}
+            await audit_trail.audit_thread(
+                conn, approval.thread_id, "agent", "draft_agent_approved", details
+            )
+            await self._schedule_send(conn, row)
+            return row["status"]
+
+    async def claim_send(self, message: NewMessage) -> tuple[MessageRecord | None, bool]:
+        async with self._pool.connection() as conn, conn.transaction():
+            if message.approval_id is not None:
+                # Locked until the claim commits, so a concurrent cancel sees this message.
+                status = await approval_queue.lock_for_send(conn, message.approval_id)
+                existing = await message_log.by_idempotency_key(conn, message.idempotency_key)
+                if existing is None and status not in SENDABLE:
+                    return None, False
             row = await message_log.claim_new_or_reclaimable(
                 conn,
                 {**message.__dict__, "id": new_id(), "claim_token": new_id()},

@@ -58,6 +58,6 @@ async def test_bad_agent_updates_are_4xx(database_url):
         assert (await client.patch(url, json={})).status_code == 422
         bad_type = await client.patch(url, json={"triggers": [{"event_type": "dance"}]})
         assert bad_type.status_code == 422 and "event_type" in bad_type.text
-        assert (await client.patch(url, json={"approval_mode": "auto"})).status_code == 422
+        assert (await client.patch(url, json={"approval_mode": "often"})).status_code == 422
         assert (await client.post("/agents/nope/enable")).status_code == 404
         assert (await client.get("/agents/nope")).status_code == 404
