@@ -107,6 +107,7 @@ NOTICES = {
     "rejected_rewrite": "Rejected: the agent is writing a new draft from your feedback.",
     "rejected_no_model": "Rejected. No rewrite: drafting with feedback needs a model.",
     "bulk": "The selected drafts were approved.",
+    "cancelled": "Cancelled: the agent's message will not be sent.",
     "none_selected": "Select at least one draft to approve.",
     "profile_approved": "Profile approved: the agent uses it from now on.",
     "profile_edited": "Your edited profile was approved.",

@@ -10,8 +10,6 @@ from domain.offer import find_service
 from domain.profile_writing import WRITING_FIELDS
 from domain.reasons import REASON_TEXT
 
-# Statuses a decided draft can have; 'expired' once drafts expire (the other helpers' work).
-DECIDED_STATUSES = ("approved", "edited", "rejected", "withdrawn", "expired")
 FIELD_LABELS = {
     "summary": "Summary",
     "sales_pitch": "Sales pitch",
@@ -142,6 +140,7 @@ def draft_card(approval: dict[str, Any], profile: dict[str, Any]) -> dict[str, A
         "decision": approval.get("decision"),
         "message_id": approval.get("message_id"),
         "message_status": approval.get("message_status"),
+        "send_after": when(approval["send_after"]) if approval.get("send_after") else None,
     }
 
 

@@ -180,10 +180,19 @@ async def pending_drafts(
         page = await approval_queue.list_approvals(
             conn, creator, creator, "pending", "message", cursor, PAGE_SIZE
         )
+        # Approved by the agent, waiting out the undo window: the creator can still cancel.
+        sending = await approval_queue.list_approvals(
+            conn, creator, creator, "agent_approved", "message", None, PAGE_SIZE
+        )
         profile = await _profile(conn, creator)
-    cards = [inbox_views.draft_card(a, profile) for a in page.rows]
     return await render(
-        request, services, "inbox.html", session, cards=cards, next_cursor=page.next_cursor
+        request,
+        services,
+        "inbox.html",
+        session,
+        cards=[inbox_views.draft_card(a, profile) for a in page.rows],
+        sending=[inbox_views.draft_card(a, profile) for a in sending.rows],
+        next_cursor=page.next_cursor,
     )
 
 
@@ -304,6 +313,21 @@ async def reject(
     else:
         notice = "rejected_no_model" if result["note"] else "rejected_rewrite"
     return redirect(f"/inbox?notice={notice}")
+
+
+@router.post("/approvals/{approval_id}/cancel")
+async def cancel(
+    approval_id: str, request: Request, services: ServicesDep, posted: PostedForm
+) -> Response:
+    try:
+        await decisions.cancel(services, posted.caller, approval_id)
+    except HTTPException as exc:
+        if exc.status_code in (403, 404):
+            raise InboxPageError(404, NO_SUCH_DRAFT) from None
+        return await _draft_page(
+            request, services, posted.session, approval_id, exc.status_code, error=exc.detail
+        )
+    return redirect("/inbox?notice=cancelled")
 
 
 @router.get("/history")

@@ -405,3 +405,35 @@ def test_settings_show_the_modes_the_api_accepts_and_save_triggers_and_the_switc
         "inbound_message",
     ]
     expect(page.get_by_role("checkbox", name="page view")).not_to_be_checked()
+
+
+def test_in_auto_mode_the_creator_cancels_the_agents_message_within_the_undo_window(
+    database_url: str, page: Page, shots: Path
+):
+    with ScriptedOpenAI([{"json": MODEL_DRAFT}]) as llm:
+        env = {
+            "OPENAI_API_KEY": "test-key",
+            "OPENAI_BASE_URL": llm.base_url,
+            "LLM_MAX_RETRIES": "0",
+            "AUTO_SEND_DELAY_S": "600",
+        }
+        with running_service(database_url, **env) as service:
+            key = add_creator(service, "ajay_shenoy")
+            sign_in_with_key(page, service, key)
+            page.get_by_role("link", name="Settings").click()
+            page.get_by_role("radio", name=re.compile("^auto")).check()
+            page.get_by_role("button", name="Save settings").click()
+            expect(page.get_by_role("status").first).to_contain_text("Settings saved")
+            [agent] = ok(service.api.get("/agents"))["agents"]
+            assert agent["approval_mode"] == "auto"
+
+            approval_id = draft_for(service, "ajay_shenoy", NEHA, CLICK_101)
+            assert ok(service.api.get(f"/approvals/{approval_id}"))["status"] == "agent_approved"
+            page.get_by_role("link", name=re.compile("^Waiting")).click()
+            sending = page.get_by_role("region", name="Approved by the agent, sending soon")
+            expect(sending).to_contain_text("maps your next role")
+            screenshots(page, shots, "undo-window")
+            sending.get_by_role("button", name="Cancel", exact=True).click()
+            expect(page.get_by_role("status").first).to_contain_text("will not be sent")
+            assert ok(service.api.get(f"/approvals/{approval_id}"))["status"] == "cancelled"
+            assert ok(service.api.get("/messages"))["messages"] == []
