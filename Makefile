@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run worker test trust lint format studio clean
+.PHONY: run worker test browser trust lint format studio clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,14 @@ run: $(RUN_STAMP)
 worker: $(RUN_STAMP)
 	$(PY) -m server.worker
 
-test: $(TEST_STAMP)
+# The inbox's browser tests drive Debian's chromium (Playwright never downloads a browser).
+# Installed when missing and this user can (root with apt-get); otherwise those tests fail
+# and say how to install it.
+APT_CHROMIUM := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && { $(APT_CHROMIUM) || { apt-get update -qq && $(APT_CHROMIUM); }; }; } || echo "chromium is missing and cannot be installed here: the inbox browser tests will fail"
+
+test: $(TEST_STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

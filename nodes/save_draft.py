@@ -34,7 +34,8 @@ def make_save_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, Any]
                 consumer_id=state["consumer"]["id"],
                 event_id=event_id,
                 channel=draft["channel"],
-                draft=draft,
+                # The checks' result goes with the draft: the creator sees what they found.
+                draft={**draft, "check": state.get("draft_check")},
                 profile_version=context_of(runtime).profile_version,
                 reason=state["decision"].get("reason"),
             )

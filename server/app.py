@@ -10,11 +10,13 @@ from collections.abc import AsyncIterator
 import psycopg
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.auth import ADMIN_KEY_FILE, bootstrap_admin_key
 from server.body_limit import BodySizeLimit
 from server.errors import InternalErrors, http_error, unstorable_data, validation_error
+from server.inbox_pages import STATIC_DIR, InboxPageError, SignInNeeded, page_error, sign_in_needed
 from server.routes import (
     agents,
     approvals,
@@ -23,9 +25,11 @@ from server.routes import (
     creators,
     events,
     health,
+    inbox,
     keys,
     messages,
     onboarding,
+    sign_in_links,
     threads,
 )
 from server.services import Services, open_services
@@ -105,6 +109,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(psycopg.DataError, unstorable_data)
+    app.add_exception_handler(SignInNeeded, sign_in_needed)
+    app.add_exception_handler(InboxPageError, page_error)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(InternalErrors)  # outermost: it sees whatever the rest raised
 
@@ -120,6 +126,10 @@ def create_app(settings: Settings) -> FastAPI:
         approvals,
         messages,
         threads,
+        sign_in_links,
+        inbox,
     ):
         app.include_router(module.router)
+    # The inbox's CSS and JavaScript, served by the app itself (no CDN, no Node).
+    app.mount("/inbox/static", StaticFiles(directory=STATIC_DIR), name="inbox-static")
     return app

@@ -20,6 +20,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg import AsyncConnection
 
+from server import sign_in
 from server.deps import ServicesDep
 from server.store import api_keys
 from server.store.rows import Scope
@@ -30,6 +31,8 @@ ADMIN = "admin"
 KEY_PREFIX = "ca_"
 ADMIN_KEY_FILE = "admin_api_key"
 MAX_KEY_LENGTH = 200
+# The key id of a caller signed in to the inbox (its session stands for a creator key).
+INBOX_SESSION = "inbox-session"
 # Serialises the first start's admin key across processes starting together.
 BOOTSTRAP_LOCK = 7_411_002
 
@@ -111,7 +114,7 @@ async def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
     if credentials is None:
-        raise _unauthorized("send an API key as 'Authorization: Bearer <key>'")
+        return await _inbox_caller(request, services)
     key = credentials.credentials
     if len(key) > MAX_KEY_LENGTH:
         raise _unauthorized("the API key is not valid (unknown or revoked)")
@@ -120,6 +123,23 @@ async def authenticate(
     if row is None:
         raise _unauthorized("the API key is not valid (unknown or revoked)")
     return Caller(key_id=row["id"], creator_id=row["creator_id"])
+
+
+async def _inbox_caller(request: Request, services) -> Caller:
+    """The inbox's own calls (the check while a creator types): the session cookie stands for
+    the creator's key, and anything but a read must carry the session's CSRF token."""
+    if sign_in.SESSION_COOKIE in request.cookies:
+        async with services.pool.connection() as conn:
+            session = await sign_in.session_of(conn, request)
+        if session is not None:
+            if request.method not in sign_in.SAFE_METHODS and not session.csrf_ok(
+                request.headers.get(sign_in.CSRF_HEADER)
+            ):
+                raise HTTPException(
+                    403, f"a request with the inbox session needs its {sign_in.CSRF_HEADER} header"
+                )
+            return Caller(key_id=INBOX_SESSION, creator_id=session.creator_id)
+    raise _unauthorized("send an API key as 'Authorization: Bearer <key>'")
 
 
 async def admin_only(caller: Annotated[Caller, Depends(authenticate)]) -> Caller:

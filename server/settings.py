@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     # DATA_DIR/admin_api_key. Set: this key is the admin key (at least 24 characters).
     admin_api_key: SecretStr | None = Field(None, min_length=24)
 
+    # The creator's web inbox (/inbox): how long a browser stays signed in, how long a
+    # one-time sign-in link stays usable, and the address creators reach the service at
+    # (for sign-in links; unset: the address the request for the link came to).
+    inbox_session_hours: float = Field(12.0, gt=0, le=24 * 30)
+    sign_in_link_minutes: float = Field(15.0, gt=0, le=24 * 60)
+    public_base_url: str | None = None
+
     # Worker: `make run` runs one inside the API process; `python -m server.worker` runs more.
     run_worker: bool = True
     worker_concurrency: int = Field(8, ge=1, le=100)
@@ -86,6 +93,7 @@ class Settings(BaseSettings):
                 "TWILIO_WHATSAPP_FROM (or none of them to use the outbox)"
             )
         for name in (
+            "public_base_url",
             "creator_api_base_url",
             "openai_base_url",
             "twilio_api_base_url",

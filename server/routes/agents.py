@@ -7,21 +7,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.auto_approval import ApprovalMode
 from domain.plain_json import PlainJsonModel
-from server.auth import Caller, CallerDep
+from server.agent_changes import change_agent
+from server.auth import CallerDep
 from server.deps import ServicesDep
 from server.listing import CursorQuery, LimitQuery
 from server.responses.agent_out import AgentList, AgentOut
 from server.responses.error_body import error_responses
 from server.schemas import EventType
-from server.store import agent_settings, audit_trail
-from server.store.rows import ALL_CREATORS
+from server.store import agent_settings
 
 router = APIRouter(tags=["agents"])
 
 ShortText = Annotated[str, Field(max_length=200)]
-CHANGE_ERRORS = (401, 403, 404, 422)
 # A month: a draft older than that is stale for any lead.
 MAX_DRAFT_TTL_HOURS = 720
+CHANGE_ERRORS = (401, 403, 404, 422)
 
 
 class Trigger(BaseModel):
@@ -83,28 +83,11 @@ async def get_agent(agent_id: str, services: ServicesDep, caller: CallerDep) -> 
     return agent
 
 
-async def _update(services, caller: Caller, agent_id: str, **changes: Any) -> dict[str, Any]:
-    async with services.pool.connection() as conn, conn.transaction():
-        agent = await agent_settings.get_agent(conn, ALL_CREATORS, agent_id)
-        if agent is None:
-            raise _not_found(agent_id)
-        caller.write(agent["creator_id"])
-        agent = await agent_settings.update_agent(conn, caller.scope, agent_id, **changes)
-        await audit_trail.audit(
-            conn,
-            agent["creator_id"],
-            caller.actor,
-            "agent_updated",
-            {"agent_id": agent_id, **changes},
-        )
-    return agent
-
-
 @router.post(
     "/agents/{agent_id}/enable", response_model=AgentOut, responses=error_responses(*CHANGE_ERRORS)
 )
 async def enable(agent_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
-    return await _update(services, caller, agent_id, enabled=True)
+    return await change_agent(services, caller, agent_id, enabled=True)
 
 
 @router.post(
@@ -112,7 +95,7 @@ async def enable(agent_id: str, services: ServicesDep, caller: CallerDep) -> dic
 )
 async def disable(agent_id: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """A disabled agent keeps reading events (context stays current) but never drafts."""
-    return await _update(services, caller, agent_id, enabled=False)
+    return await change_agent(services, caller, agent_id, enabled=False)
 
 
 @router.patch(
@@ -128,4 +111,4 @@ async def update(
             "nothing to change: send approval_mode, approval_threshold, draft_ttl_hours "
             "or triggers",
         )
-    return await _update(services, caller, agent_id, **changes)
+    return await change_agent(services, caller, agent_id, **changes)

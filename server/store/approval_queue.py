@@ -241,3 +241,14 @@ async def delete_lead_approvals(conn: AsyncConnection, creator_id: str, lead_id:
         "DELETE FROM approvals WHERE creator_id = %s AND consumer_id = %s", (creator_id, lead_id)
     )
     return cur.rowcount
+
+
+async def pending_counts(conn: AsyncConnection, creator_id: str) -> dict[str, int]:
+    """How many drafts and profile reviews wait for the creator, by kind."""
+    rows = await all_rows(
+        conn,
+        """SELECT kind, count(*) AS waiting FROM approvals
+            WHERE creator_id = %s AND status = 'pending' GROUP BY kind""",
+        (creator_id,),
+    )
+    return {row["kind"]: row["waiting"] for row in rows}

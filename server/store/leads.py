@@ -142,3 +142,12 @@ async def delete_lead(conn: AsyncConnection, creator_id: str, lead_id: str) -> i
         "DELETE FROM consumers WHERE creator_id = %s AND id = %s", (creator_id, lead_id)
     )
     return cur.rowcount
+
+
+async def lead_names(conn: AsyncConnection, creator_id: str, lead_ids: list[str]) -> dict[str, str]:
+    rows = await all_rows(
+        conn,
+        "SELECT id, name FROM consumers WHERE creator_id = %s AND id = ANY(%s)",
+        (creator_id, lead_ids),
+    )
+    return {row["id"]: row["name"] for row in rows}

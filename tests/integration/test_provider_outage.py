@@ -272,9 +272,7 @@ async def test_resolving_as_sent_records_it_without_a_provider_call(database_url
         ) as client:
             message = await unconfirmed_message(client, twilio)
             url = f"/messages/{message['id']}/resolve"
-            answer = await client.post(
-                url, json={"resolution": "sent", "note": "in the console"}
-            )
+            answer = await client.post(url, json={"resolution": "sent", "note": "in the console"})
             second = await client.post(url, json={"resolution": "sent"})
             [after] = await messages(client)
             audit = await audit_actions(client, NEHA["external_id"])
