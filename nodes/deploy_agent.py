@@ -1,4 +1,5 @@
-"""Deploy the creator's sales agent, or keep the one already deployed."""
+"""Deploy the creator's sales agent, or keep the one already deployed; then the onboarding
+run is approved."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from tools.onboarding_store import OnboardingStore
 
 def make_deploy_agent(store: OnboardingStore) -> Callable[..., Awaitable[dict[str, Any]]]:
     async def deploy_agent(state: OnboardingState) -> dict[str, Any]:
-        return {"agent_id": await store.deploy_agent(state["username"])}
+        agent_id = await store.deploy_agent(state["username"])
+        await store.update_run(state["onboarding_id"], status="approved")
+        return {"agent_id": agent_id}
 
     return deploy_agent

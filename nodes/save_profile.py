@@ -16,9 +16,9 @@ def make_save_profile(store: OnboardingStore) -> Callable[..., Awaitable[dict[st
         pending = state["pending"]
         profile = await asyncio.to_thread(profile_from, state, state["writing"] or {})
         await store.approve_profile(profile["creator_id"], pending["version"], profile)
-        await store.update_run(
-            state["onboarding_id"], status="approved", profile_version=pending["version"]
-        )
+        # 'approved' is set once the agent is deployed (deploy_agent): a client that sees
+        # it can rely on the agent existing.
+        await store.update_run(state["onboarding_id"], profile_version=pending["version"])
         return {"profile_version": pending["version"], "pending": None}
 
     return save_profile
