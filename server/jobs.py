@@ -192,8 +192,14 @@ class JobQueue:
                     )
                     await self._worker.run()
                 except Exception:
+                    if asyncio.current_task().cancelling():  # type: ignore[union-attr]
+                        # A library turned our cancellation into an error (e.g. a query
+                        # interrupted mid-flight): stop, never restart into a stopping loop.
+                        raise asyncio.CancelledError from None
                     # e.g. the database restarted under the LISTEN connection: start again.
                     log.exception("the job worker stopped; restarting it in 1 s")
+                if asyncio.current_task().cancelling():  # type: ignore[union-attr]
+                    raise asyncio.CancelledError  # the worker swallowed our cancellation
                 await asyncio.sleep(1)
         finally:
             rescuer.cancel()
