@@ -35,9 +35,12 @@ APT_CHROMIUM := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >
 browser:
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && { $(APT_CHROMIUM) || { apt-get update -qq && $(APT_CHROMIUM); }; }; } || echo "chromium is missing and cannot be installed here: the inbox browser tests will fail"
 
+# Each run gets its own temporary folder: pytest's shared default (/tmp/pytest-of-<user>)
+# keeps only the last three runs, so a second run on the machine could delete this run's
+# Postgres data under it.
 test: $(TEST_STAMP) browser
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest --basetemp="$$(mktemp -d)"
 
 # The red-team corpus through the service: rates and the issue's targets in docs/trust.md.
 trust: $(TEST_STAMP)
