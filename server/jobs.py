@@ -16,6 +16,7 @@ from procrastinate.worker import Worker
 from psycopg import AsyncConnection
 
 from domain.thread_ids import onboarding_thread_id
+from server.digest_sender import DigestSender
 from server.draft_expiry import expire_due_drafts
 from server.onboarding_runner import OnboardingRunner
 from server.resend_runner import ResendRunner
@@ -39,6 +40,8 @@ RESUME_APPROVAL = "resume_approval"
 SCHEDULED_PRIORITY = -1
 # The expiry sweep: every minute (drafts live for hours; one minute late is fine).
 EXPIRY_SWEEP_CRON = "* * * * *"
+# The digest sweep: every minute, so a digest is at most a minute later than it may be.
+DIGEST_SWEEP_CRON = "* * * * *"
 
 
 def new_queue_app() -> procrastinate.App:
@@ -75,6 +78,7 @@ class JobQueue:
         sales: SalesRunner,
         onboarding: OnboardingRunner,
         resender: ResendRunner,
+        digests: DigestSender,
     ):
         self.app = app
         self._worker: Worker | None = None
@@ -122,6 +126,14 @@ class JobQueue:
             expired = await expire_due_drafts(context.app.connector.pool, self)
             if expired:
                 log.info("expired %s drafts nobody decided on in time", expired)
+
+        @self.app.periodic(cron=DIGEST_SWEEP_CRON, periodic_id="send_digests")
+        @self.app.task(name="send_digests", queueing_lock="send_digests")
+        async def send_digests_task(timestamp: int) -> None:
+            # No retry: the next sweep, a minute later, is the retry.
+            sent = await digests.send_due()
+            if sent:
+                log.info("sent %s digests to creators with drafts waiting", sent)
 
         self._tasks = {
             "process_event": process_event_task,

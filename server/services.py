@@ -18,6 +18,7 @@ from psycopg_pool import AsyncConnectionPool
 from graphs.creator_onboarding import OnboardingAdapters, build_onboarding_graph
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
+from server.digest_sender import DigestSender
 from server.jobs import JobQueue, new_queue_app, schedule_agent_send
 from server.onboarding_runner import OnboardingRunner
 from server.resend_runner import ResendRunner
@@ -70,6 +71,7 @@ class Services:
     graph: CompiledStateGraph
     runner: SalesRunner
     jobs: JobQueue
+    digests: DigestSender
     creator_source: CreatorSource | None
     transports: dict[str, str] = field(default_factory=dict)
     # Whether a rejection's feedback gets a rewritten draft (it needs a model).
@@ -138,7 +140,8 @@ async def open_services(settings: Settings) -> Services:
         ).compile(checkpointer=saver)
         onboarding = OnboardingRunner(pool, onboarding_graph, onboarding_store)
         resender = ResendRunner(pool, {"whatsapp": whatsapp, "email": email}, sales_store)
-        jobs = JobQueue(queue_app, runner, onboarding, resender)
+        digests = DigestSender(pool, {"whatsapp": whatsapp, "email": email}, settings)
+        jobs = JobQueue(queue_app, runner, onboarding, resender, digests)
         await jobs.app.open_async(pool)
     except BaseException:
         if pool is not None:
@@ -153,6 +156,7 @@ async def open_services(settings: Settings) -> Services:
         graph=graph,
         runner=runner,
         jobs=jobs,
+        digests=digests,
         creator_source=creator_source,
         transports={"whatsapp": whatsapp.name, "email": email.name},
         drafter_revises=drafter.revises_with_feedback,

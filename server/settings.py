@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     sign_in_link_minutes: float = Field(15.0, gt=0, le=24 * 60)
     public_base_url: str | None = None
 
+    # Digests to creators whose drafts wait (each creator chooses an address, or none): at
+    # most one per NOTIFY_EVERY_MIN minutes, with a sign-in link usable once within
+    # NOTIFY_LINK_HOURS.
+    notify_every_min: float = Field(60.0, ge=1, le=7 * 24 * 60)
+    notify_link_hours: float = Field(24.0, gt=0, le=7 * 24)
+
     # Worker: `make run` runs one inside the API process; `python -m server.worker` runs more.
     run_worker: bool = True
     worker_concurrency: int = Field(8, ge=1, le=100)

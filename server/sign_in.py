@@ -57,12 +57,17 @@ class InboxSession:
 
 
 async def issue_sign_in_link(
-    conn: AsyncConnection, creator_id: str, settings: Settings, base_url: str
+    conn: AsyncConnection,
+    creator_id: str,
+    settings: Settings,
+    base_url: str,
+    lifetime: timedelta | None = None,
 ) -> tuple[str, datetime]:
-    """A single-use, short-lived sign-in URL for the creator's inbox, and when it expires.
-    Only the token's hash is stored."""
+    """A single-use sign-in URL for the creator's inbox, and when it expires: after
+    `lifetime`, by default SIGN_IN_LINK_MINUTES. Only the token's hash is stored."""
     token = secrets.token_urlsafe(32)
-    expires_at = datetime.now(UTC) + timedelta(minutes=settings.sign_in_link_minutes)
+    lifetime = lifetime or timedelta(minutes=settings.sign_in_link_minutes)
+    expires_at = datetime.now(UTC) + lifetime
     await inbox_sessions.insert_link(conn, token_hash(token), creator_id, expires_at)
     base = (settings.public_base_url or base_url).rstrip("/")
     return f"{base}{LINK_PATH}?token={token}", expires_at

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-import boto3
-import httpx
 import pytest
-from moto.server import ThreadedMotoServer
 
 from tests.conftest import (
     NEHA,
@@ -18,6 +15,7 @@ from tests.conftest import (
     wait_for_event,
     wait_for_message,
 )
+from tests.standins.moto_ses import emails_taken, moto_ses_server
 from tests.standins.openai_server import ScriptedOpenAI
 from tests.standins.twilio_server import TwilioStandIn
 
@@ -110,20 +108,8 @@ async def test_an_edited_draft_sends_the_creators_text(database_url):
 
 @pytest.fixture(scope="module")
 def moto_ses():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    ses = boto3.client(
-        "ses",
-        region_name="us-east-1",
-        endpoint_url=url,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
-    ses.verify_email_identity(EmailAddress="maya@creators.example")
-    yield url
-    server.stop()
+    with moto_ses_server("maya@creators.example") as url:
+        yield url
 
 
 async def test_email_goes_through_sesv2_once(database_url, moto_ses, monkeypatch):
@@ -152,8 +138,7 @@ async def test_email_goes_through_sesv2_once(database_url, moto_ses, monkeypatch
             )
         message = await wait_for_message(client, approval["id"])
     assert message["status"] == "sent" and message["transport"] == "ses"
-    async with httpx.AsyncClient() as http:
-        sent = (await http.get(f"{moto_ses}/moto-api/data.json")).json()["ses"]["Message"]
+    sent = await emails_taken(moto_ses)
     mine = [m for m in sent if m.get("id") == message["provider_message_id"]]
     assert len(mine) == 1
     assert mine[0]["destinations"]["ToAddresses"] == ["chris.walker@example.com"]
