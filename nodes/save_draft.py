@@ -26,6 +26,9 @@ def make_save_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, Any]
             uuid.NAMESPACE_URL, f"{thread_id}/{event_id}/{state.get('draft_attempts', 0)}"
         ).hex
         draft = state["draft"] or {}
+        # Whether the agent approves it, and by which rule (or why it waits for the creator),
+        # kept with the draft so the inbox can say why it waits.
+        verdict = verdict_on_draft(state, runtime)
         await store.save_approval(
             NewApproval(
                 id=approval_id,
@@ -35,7 +38,15 @@ def make_save_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, Any]
                 event_id=event_id,
                 channel=draft["channel"],
                 # The checks' result goes with the draft: the creator sees what they found.
-                draft={**draft, "check": state.get("draft_check")},
+                draft={
+                    **draft,
+                    "check": state.get("draft_check"),
+                    "agent_verdict": {
+                        "approves": verdict.approve,
+                        "rule": verdict.rule,
+                        "reason": verdict.reason,
+                    },
+                },
                 profile_version=context_of(runtime).profile_version,
                 reason=state["decision"].get("reason"),
             )

@@ -105,6 +105,12 @@ def writer_text(draft: dict[str, Any]) -> str:
     return str(draft.get("source") or "unknown")
 
 
+def _waits_because(draft: dict[str, Any]) -> str | None:
+    """Why the agent left the draft to the creator, by its approval mode's rule."""
+    verdict = draft.get("agent_verdict") or {}
+    return None if verdict.get("approves", True) else verdict.get("reason")
+
+
 def draft_card(approval: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
     """One draft with its "why": who, what they did and when, why the agent acted, what it
     knows of the lead, which profile and writer, and what the checks found."""
@@ -132,6 +138,7 @@ def draft_card(approval: dict[str, Any], profile: dict[str, Any]) -> dict[str, A
         "confidence": draft.get("confidence"),
         "reasoning": draft.get("reasoning"),
         "fallback_reason": draft.get("fallback_reason"),
+        "waits_because": _waits_because(draft),
         "check": draft_check(approval),
         "subject": draft.get("subject"),
         "body": draft.get("body", ""),

@@ -30,6 +30,7 @@ class NewApproval:
             "event_id": self.event_id,
             "source": self.draft.get("source"),
             "reason": self.reason,
+            "approval_rule": (self.draft.get("agent_verdict") or {}).get("rule"),
         }
 
 

@@ -141,8 +141,12 @@ async def test_the_same_events_wait_or_are_agent_approved_as_the_mode_says(datab
             for (event, _), rule in zip(EVENTS, EXPECTED[mode], strict=True):
                 approval = await run_event(client, event)
                 assert approval["draft"]["source"] == "llm"
+                verdict = approval["draft"]["agent_verdict"]
+                assert verdict["approves"] is (rule is not None)
                 if rule is None:
                     assert approval["status"] == "pending", (event["type"], approval)
+                    if mode == "manual":
+                        assert verdict["rule"] == "manual_mode"
                     assert approval["expires_at"] is not None
                     decided = await client.post(
                         f"/approvals/{approval['id']}/decision",
@@ -174,6 +178,7 @@ async def test_a_template_draft_is_never_approved_by_an_auto_agent(database_url)
         approval = await run_event(client, EVENTS[1][0])
         assert approval["draft"]["source"] == "template"
         assert approval["status"] == "pending"
+        assert approval["draft"]["agent_verdict"]["rule"] == "template_draft"
         # Nothing will send it: no resume is queued, none scheduled.
         assert await resume_jobs(database_url, approval["id"]) == []
         assert await audit(client, "draft_agent_approved") == []
@@ -187,6 +192,7 @@ async def test_a_draft_the_judge_could_not_check_waits_in_auto_mode(database_url
             approval = await run_event(client, EVENTS[1][0])
             assert approval["draft"]["source"] == "llm"
             assert approval["status"] == "pending"
+            assert approval["draft"]["agent_verdict"]["rule"] == "not_judged"
             assert await resume_jobs(database_url, approval["id"]) == []
 
 
@@ -204,6 +210,9 @@ async def test_a_semi_auto_threshold_the_creator_raised_keeps_a_confident_draft_
             await wait_for_message(client, first["id"])
             click = await run_event(client, EVENTS[1][0])
             assert click["status"] == "pending"
+            assert click["draft"]["agent_verdict"]["reason"] == (
+                "confidence 0.90 is below the threshold 0.95"
+            )
 
 
 async def test_a_cancel_within_the_undo_window_sends_nothing_and_frees_the_thread(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from domain.marketplace import MarketplaceCreator
 from domain.profile_writing import WRITING_FIELDS, build_profile
 from server.inbox_views import (
+    draft_card,
     draft_check,
     field_text,
     parse_field,
@@ -70,6 +71,20 @@ def test_a_draft_shows_its_own_check_or_its_events_when_that_names_it():
     assert draft_check(older) == 1
     redraft = {"id": "a2", "draft": {}, "event_decision": {"approval_id": "a1", "draft_check": 1}}
     assert draft_check(redraft) is None
+
+
+def test_a_card_says_why_the_agent_left_the_draft_to_the_creator():
+    def card(verdict: dict | None) -> dict:
+        draft = {"body": "Hi", "source": "llm", **({"agent_verdict": verdict} if verdict else {})}
+        return draft_card({"id": "a1", "status": "pending", "draft": draft}, ajay())
+
+    waits = {"approves": False, "rule": "first_message", "reason": "a first message waits"}
+    assert card(waits)["waits_because"] == "a first message waits"
+    assert (
+        card({"approves": True, "rule": "auto_checks_passed", "reason": "x"})["waits_because"]
+        is None
+    )
+    assert card(None)["waits_because"] is None  # drafts saved before verdicts were kept
 
 
 def test_a_thread_is_in_time_order():
