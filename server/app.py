@@ -37,6 +37,9 @@ from server.services import Services, open_services
 from server.settings import Settings
 
 log = logging.getLogger("creator_agents")
+# How long a stopping service lets the worker finish its running jobs (each provider call
+# has its own, shorter timeout) before cancelling them.
+WORKER_STOP_GRACE_S = 30.0
 
 
 def startup_banner(services: Services) -> str:
@@ -94,9 +97,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             if worker is not None:
-                worker.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await worker
+                await services.jobs.shut_down_worker(worker, WORKER_STOP_GRACE_S)
             await services.close()
 
     app = FastAPI(

@@ -82,6 +82,7 @@ class JobQueue:
     ):
         self.app = app
         self._worker: Worker | None = None
+        self._stopping = False
 
         @self.app.task(name="process_event", retry=RETRY, pass_context=True)
         async def process_event_task(context: JobContext, event_id: str) -> None:
@@ -188,10 +189,12 @@ class JobQueue:
         )
 
     async def run_worker(self, concurrency: int, stalled_after_s: float) -> None:
-        """Run until cancelled, retrying jobs whose worker died (no heartbeat for a while)."""
+        """Run until `stop_worker()` (or cancelled), retrying jobs whose worker died (no
+        heartbeat for a while)."""
+        self._stopping = False
         rescuer = asyncio.create_task(self._retry_stalled_jobs_forever(stalled_after_s))
         try:
-            while True:
+            while not self._stopping:
                 try:
                     # What app.run_worker_async does, keeping the worker for its id.
                     self._worker = Worker(
@@ -204,22 +207,38 @@ class JobQueue:
                     )
                     await self._worker.run()
                 except Exception:
-                    if asyncio.current_task().cancelling():  # type: ignore[union-attr]
-                        # A library turned our cancellation into an error (e.g. a query
-                        # interrupted mid-flight): stop, never restart into a stopping loop.
-                        raise asyncio.CancelledError from None
+                    if self._stopping:
+                        return
                     # e.g. the database restarted under the LISTEN connection: start again.
                     log.exception("the job worker stopped; restarting it in 1 s")
-                if asyncio.current_task().cancelling():  # type: ignore[union-attr]
-                    raise asyncio.CancelledError  # the worker swallowed our cancellation
-                await asyncio.sleep(1)
+                if not self._stopping:
+                    await asyncio.sleep(1)
         finally:
             rescuer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await rescuer
 
+    def stop_worker(self) -> None:
+        """Ask the running worker to finish its jobs and stop. A flag, not a cancellation:
+        on Python 3.11 a cancellation can be lost inside a library's `wait_for` (a worker
+        that never stopped hung a shutdown), a flag cannot."""
+        self._stopping = True
+        if self._worker is not None:
+            self._worker.stop()
+
+    async def shut_down_worker(self, task: asyncio.Task[None], grace_s: float) -> None:
+        """Stop the worker running as `task`: gracefully, then by cancelling it."""
+        self.stop_worker()
+        await asyncio.wait({task}, timeout=grace_s)
+        if not task.done():
+            log.warning("the job worker did not stop within %s s; cancelling its jobs", grace_s)
+            task.cancel()
+            await asyncio.wait({task}, timeout=grace_s)
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            log.error("the job worker failed while stopping", exc_info=task.exception())
+
     async def _retry_stalled_jobs_forever(self, stalled_after_s: float) -> None:
-        while True:
+        while not self._stopping:
             try:
                 jobs = await self.app.job_manager.get_stalled_jobs(
                     seconds_since_heartbeat=stalled_after_s

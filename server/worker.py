@@ -35,11 +35,9 @@ async def run() -> None:
     publisher = asyncio.create_task(publish_worker_id(services.jobs, settings.worker_id_file))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, task.cancel)
+        loop.add_signal_handler(sig, services.jobs.stop_worker)
     try:
-        await task
-    except asyncio.CancelledError:
-        pass
+        await task  # returns once a signal stopped the worker and its jobs finished
     finally:
         publisher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
