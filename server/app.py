@@ -15,7 +15,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.auth import ADMIN_KEY_FILE, bootstrap_admin_key
 from server.body_limit import BodySizeLimit
-from server.errors import InternalErrors, http_error, unstorable_data, validation_error
+from server.errors import (
+    InternalErrors,
+    database_unavailable,
+    http_error,
+    unstorable_data,
+    validation_error,
+)
 from server.inbox_pages import STATIC_DIR, InboxPageError, SignInNeeded, page_error, sign_in_needed
 from server.routes import (
     agents,
@@ -111,6 +117,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(psycopg.DataError, unstorable_data)
+    app.add_exception_handler(psycopg.OperationalError, database_unavailable)
     app.add_exception_handler(SignInNeeded, sign_in_needed)
     app.add_exception_handler(InboxPageError, page_error)
     app.add_middleware(BodySizeLimit)

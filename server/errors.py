@@ -135,6 +135,17 @@ async def unstorable_data(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # A connection the server closed, or a database that is down or restarting: nothing the
+    # client did wrong, and a retry shortly after usually works (the pool replaces it).
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(
+        {"detail": "the database is unavailable for a moment; retry the request shortly"},
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
+
+
 class ResponseWatch:
     """Wraps `send` and tells whether the answer has begun: after that, an error can no
     longer be turned into an answer of its own."""
