@@ -21,7 +21,7 @@ from server.draft_expiry import expire_due_drafts
 from server.onboarding_runner import OnboardingRunner
 from server.resend_runner import ResendRunner
 from server.sales_runner import SalesRunner
-from server.store import event_log
+from server.store import event_log, thread_state
 from server.store.rows import Row
 from tools.creator_source import CreatorDataInvalid, CreatorNotFound
 
@@ -38,6 +38,8 @@ RESUME_APPROVAL = "resume_approval"
 # of lower or equal priority even before it is due. A scheduled send (the undo window of an
 # agent's approval) takes a lower priority, so the lead's events are not held back by it.
 SCHEDULED_PRIORITY = -1
+# Events of one thread handled by one job at most; the rest by their own jobs.
+BURST_LIMIT = 100
 # The expiry sweep: every minute (drafts live for hours; one minute late is fine).
 EXPIRY_SWEEP_CRON = "* * * * *"
 # The digest sweep: every minute, so a digest is at most a minute later than it may be.
@@ -91,6 +93,7 @@ class JobQueue:
             except Exception as exc:
                 await self._note_event_failure(context, event_id, exc)
                 raise
+            await self._process_events_queued_behind(context, sales)
 
         @self.app.task(name=RESUME_APPROVAL, retry=RETRY, pass_context=True)
         async def resume_approval_task(context: JobContext, approval_id: str) -> None:
@@ -143,6 +146,32 @@ class JobQueue:
             "resume_onboarding": resume_onboarding_task,
             "resend_message": resend_message_task,
         }
+
+    async def _process_events_queued_behind(self, context: JobContext, sales: SalesRunner) -> None:
+        """A burst on one thread runs as one: the thread's events whose jobs are next in its
+        queue are handled here, in order, at once, rather than each waiting for the worker's
+        next poll (the thread's lock holds their jobs back until this one ends). Their jobs
+        stay queued and find their event processed; one whose event fails here retries it
+        as usual, so nothing is lost."""
+        thread_id = context.job.lock
+        if thread_id is None:
+            return
+        handled = [context.job.id]
+        for _ in range(BURST_LIMIT):
+            async with context.app.connector.pool.connection() as conn:
+                job = await thread_state.next_queued_job(conn, thread_id, handled)
+            if job is None or job["task_name"] != "process_event" or not job["due"]:
+                return  # the thread's next job is of another kind: it keeps its turn
+            handled.append(job["id"])
+            try:
+                await sales.process_event(job["args"]["event_id"])
+            except Exception:
+                log.warning(
+                    "event %s failed in a burst; its own job retries it",
+                    job["args"]["event_id"],
+                    exc_info=True,
+                )
+                return
 
     async def _note_event_failure(self, context: JobContext, event_id: str, exc: Exception) -> None:
         # The traceback is for the operator's log; the API client reads a plain summary.

@@ -1,12 +1,13 @@
 """A conversation's machinery outside the app tables: its LangGraph checkpoints and its
-queued jobs (procrastinate, locked on the thread id). Read and removed only by a lead's
-erasure; everything else reaches them through LangGraph and procrastinate."""
+queued jobs (procrastinate, locked on the thread id). Removed by a lead's erasure; the
+thread's next queued job is read by a running job that handles the thread's burst of
+events; everything else reaches them through LangGraph and procrastinate."""
 
 from __future__ import annotations
 
 from psycopg import AsyncConnection
 
-from server.store.rows import all_rows
+from server.store.rows import Row, all_rows, one
 
 CHECKPOINT_TABLES = ("checkpoint_writes", "checkpoint_blobs", "checkpoints")
 
@@ -39,3 +40,16 @@ async def delete_checkpoints(conn: AsyncConnection, thread_id: str) -> int:
         cur = await conn.execute(f"DELETE FROM {table} WHERE thread_id = %s", (thread_id,))
         deleted += cur.rowcount
     return deleted
+
+
+async def next_queued_job(conn: AsyncConnection, thread_id: str, skip: list[int]) -> Row | None:
+    """The thread's job that runs next (procrastinate's order on a lock: priority, then
+    queue order), leaving out `skip`; with whether it is due yet."""
+    return await one(
+        conn,
+        """SELECT id, task_name, args, (scheduled_at IS NULL OR scheduled_at <= now()) AS due
+             FROM procrastinate_jobs
+            WHERE lock = %s AND status = 'todo' AND NOT (id = ANY(%s))
+            ORDER BY priority DESC, id LIMIT 1""",
+        (thread_id, skip),
+    )

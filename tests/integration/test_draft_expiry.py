@@ -175,7 +175,7 @@ async def test_the_periodic_sweep_task_runs_in_the_worker(database_url):
         periodic = [
             t.task.name for t in services.jobs.app.periodic_registry.periodic_tasks.values()
         ]
-        assert periodic == ["expire_drafts"]
+        assert "expire_drafts" in periodic
         # What the periodic deferrer does each minute, now.
         await services.jobs.app.configure_task("expire_drafts").defer_async(timestamp=0)
 

@@ -69,3 +69,53 @@ async def test_concurrent_events_on_one_thread_keep_order_and_every_update(datab
         ]
         assert len(processed) == 15
         assert processed == sorted(processed), "a thread's jobs ran out of arrival order"
+
+
+async def test_a_burst_on_one_thread_is_handled_by_the_job_that_runs_first(database_url):
+    """Three events waiting together: the first one's job handles all three, in order, each
+    with its own decision, so the second and third wait for no poll of the queue."""
+    start = datetime(2026, 11, 2, 5, 30)
+    async with running_service(database_url, run_worker=False) as client:
+        await create_creator(client, "ajay_shenoy")
+        lead = LEADS[0]
+        await create_consumer(client, lead)
+        ids = []
+        for n in range(3):  # queued while no worker runs: all waiting when one starts
+            answer = await client.post(
+                "/events",
+                json={
+                    "creator_id": "ajay_shenoy",
+                    "consumer_id": lead["external_id"],
+                    "type": "page_view",
+                    "payload": {},
+                    "occurred_at": (start + timedelta(hours=30 * n)).isoformat() + "Z",
+                },
+            )
+            assert answer.status_code == 202
+            ids.append(answer.json()["event_id"])
+        jobs = client.app.state.services.jobs
+        worker = asyncio.create_task(jobs.run_worker(4, 30.0))
+        try:
+            events = [await wait_for_event(client, event_id) for event_id in ids]
+        finally:
+            await jobs.shut_down_worker(worker, 30.0)
+
+    assert [e["decision"]["reason"] for e in events] == [
+        "new_lead",
+        "pending_approval",
+        "pending_approval",
+    ]
+    async with await psycopg.AsyncConnection.connect(database_url) as conn:
+        cur = await conn.execute(
+            """SELECT e.id, e.processed_at, (
+                      SELECT min(pe.at) FROM procrastinate_events pe
+                       WHERE pe.job_id = j.id AND pe.type = 'started') AS started
+                 FROM events e JOIN procrastinate_jobs j ON j.args->>'event_id' = e.id
+                ORDER BY j.id"""
+        )
+        rows = await cur.fetchall()
+    assert [r[0] for r in rows] == ids
+    processed = [r[1] for r in rows]
+    assert processed == sorted(processed)
+    # The second and third were processed before their own jobs even started.
+    assert all(started is None or processed_at < started for _, processed_at, started in rows[1:])
