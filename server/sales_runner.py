@@ -21,8 +21,13 @@ from server.draft_expiry import expire_if_due
 from server.store import agent_settings, approval_queue, creator_profiles, event_log, leads
 from server.store.rows import ALL_CREATORS
 
-# Postgres durability of each step: a crash mid-run resumes from the last finished node.
-DURABILITY = "sync"
+# One checkpoint per run, written when it ends: at the approval interrupt, at its end, or
+# when a node raised. A process killed mid-run leaves the thread at its previous
+# checkpoint, and the job's retry runs again from the input: every node is safe to repeat
+# (a draft's approval id is derived from the thread, event and attempt; a send is claimed
+# by an idempotency key before the provider is called). Per-step "sync" wrote four
+# checkpoints and three write batches per quiet event.
+DURABILITY = "exit"
 
 
 def consumer_facts(row: dict[str, Any]) -> ConsumerFacts:
