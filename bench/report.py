@@ -116,6 +116,10 @@ def render(
         "Decisions of the service's measured events, all rounds: "
         + ", ".join(f"`{k}` {v}" for k, v in sorted(reasons.items())),
         "",
+        "## Rounds",
+        "",
+        _rounds_table(rounds),
+        "",
         "## How it measures",
         "",
         "- **Workload** (`bench/workload.py`): one creator (the sample `ajay_shenoy`); each "
