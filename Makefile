@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run worker test browser trust lint format studio clean
+.PHONY: run worker test browser trust bench lint format studio clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test: $(TEST_STAMP) browser
 # The red-team corpus through the service: rates and the issue's targets in docs/trust.md.
 trust: $(TEST_STAMP)
 	$(PY) -m tests.redteam.run
+
+# The bare LangGraph loop and the service end to end, interleaved: docs/benchmarks.md.
+# Needs only what running needs; BENCH_EVENTS, BENCH_ROUNDS... size it (bench/config.py).
+bench: $(RUN_STAMP)
+	$(PY) -m bench
 
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .

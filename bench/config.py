@@ -1,0 +1,43 @@
+"""What a bench run does, from BENCH_* environment variables (sizes, rounds, database)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPORT_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    # Quiet events per round and side (12 per lead by default); both sides run the same
+    # events on the same threads.
+    events: int = 768
+    rounds: int = 3
+    # Threads (leads); a lead's events follow one another, as the job queue keeps them in order.
+    leads: int = 64
+    # Runs in flight at once: the baseline's asyncio tasks, the service's HTTP clients.
+    concurrency: int = 32
+    # Leads given three events posted together, per round (the burst latency).
+    burst_leads: int = 5
+    # An existing Postgres (the bench creates and drops its own databases there);
+    # unset = an embedded one in a temporary folder.
+    database_url: str | None = None
+    report_path: Path = REPORT_PATH
+
+    @classmethod
+    def from_env(cls) -> BenchConfig:
+        return cls(
+            events=_int("BENCH_EVENTS", cls.events),
+            rounds=_int("BENCH_ROUNDS", cls.rounds),
+            leads=_int("BENCH_LEADS", cls.leads),
+            concurrency=_int("BENCH_CONCURRENCY", cls.concurrency),
+            burst_leads=_int("BENCH_BURST_LEADS", cls.burst_leads),
+            database_url=os.environ.get("BENCH_DATABASE_URL") or None,
+            report_path=Path(os.environ.get("BENCH_REPORT") or REPORT_PATH),
+        )

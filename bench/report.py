@@ -1,0 +1,165 @@
+"""docs/benchmarks.md: min / median / max of each figure for both sides, and their ratio."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.config import BenchConfig
+from bench.measure import METRICS
+
+COMMAND = "make bench"
+
+
+@dataclass
+class RoundResult:
+    baseline: dict[str, float | None]
+    service: dict[str, float | None]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _spread(values: list[float | None]) -> tuple[float, float, float] | None:
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    return min(known), statistics.median(known), max(known)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+
+
+def _cell(spread: tuple[float, float, float] | None) -> str:
+    return " / ".join(_fmt(v) for v in spread) if spread else "n/a"
+
+
+def _ratios(rounds: list[RoundResult], key: str) -> list[float | None]:
+    """service / baseline of each round (the rounds ran interleaved, so pairs share the load)."""
+    out: list[float | None] = []
+    for r in rounds:
+        base, svc = r.baseline.get(key), r.service.get(key)
+        out.append(svc / base if base and svc is not None else None)
+    return out
+
+
+def _rounds_table(rounds: list[RoundResult]) -> str:
+    """Each round's medians as measured, for a look at the spread behind the summary."""
+    keys = [key for key, _label, _unit in METRICS]
+    head = "| round | side | " + " | ".join(label for _k, label, _u in METRICS) + " |"
+    rows = [head, "|" + " --- |" * (len(keys) + 2)]
+    for n, r in enumerate(rounds, 1):
+        for side, figures in (("baseline", r.baseline), ("service", r.service)):
+            cells = [_fmt(figures[k]) if figures.get(k) is not None else "n/a" for k in keys]
+            rows.append(f"| {n} | {side} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def machine(postgres_version: str) -> str:
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    return (
+        f"{os.cpu_count()} cores ({platform.machine()}, {platform.processor() or 'cpu'}), "
+        f"Linux {platform.release()}, Python {platform.python_version()}, "
+        f"Postgres {postgres_version}; load average at the end: {load}"
+    )
+
+
+def render(
+    config: BenchConfig, rounds: list[RoundResult], postgres: str, where: str, minutes: float
+) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `{COMMAND}` (`python -m bench`) on "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}, in {minutes:.1f} min.",
+        "",
+        f"- Machine: {machine(postgres)}.",
+        f"- Postgres: {where}.",
+        f"- Size: {len(rounds)} rounds, each the baseline then the service, "
+        f"{config.events} quiet events per side and round over {config.leads} leads "
+        f"({config.concurrency} at a time), {config.burst_leads} bursts of three per round "
+        "(`BENCH_EVENTS`, `BENCH_ROUNDS`, `BENCH_LEADS`, `BENCH_CONCURRENCY`, "
+        "`BENCH_BURST_LEADS`; `BENCH_DATABASE_URL` for an existing Postgres).",
+        "",
+        "Each cell: min / median / max over the rounds. The ratio is service / baseline, "
+        "round by round (for throughput higher is better, for the rest lower).",
+        "",
+        "| per event | baseline | service | service / baseline |",
+        "| --- | --- | --- | --- |",
+    ]
+    for key, label, unit in METRICS:
+        name = f"{label} ({unit})" if unit else label
+        base = _spread([r.baseline.get(key) for r in rounds])
+        svc = _spread([r.service.get(key) for r in rounds])
+        lines.append(
+            f"| {name} | {_cell(base)} | {_cell(svc)} | {_cell(_spread(_ratios(rounds, key)))} |"
+        )
+    second = _spread([r.extra.get("burst_second_ms") for r in rounds])
+    third = _spread([r.extra.get("burst_third_ms") for r in rounds])
+    reasons: dict[str, int] = {}
+    for r in rounds:
+        for reason, count in (r.extra.get("reasons") or {}).items():
+            reasons[str(reason)] = reasons.get(str(reason), 0) + count
+    lines += [
+        "",
+        "Bursts (service only): three events for one lead posted back to back; each event's "
+        "time from arrival (`received_at`) to `processed` (`processed_at`), median over the "
+        "round's leads, then min / median / max over the rounds:",
+        "",
+        f"- 2nd event: {_cell(second)} ms",
+        f"- 3rd event: {_cell(third)} ms",
+        "",
+        "Decisions of the service's measured events, all rounds: "
+        + ", ".join(f"`{k}` {v}" for k, v in sorted(reasons.items())),
+        "",
+        "## Rounds",
+        "",
+        _rounds_table(rounds),
+        "",
+        "## How it measures",
+        "",
+        "- **Workload** (`bench/workload.py`): one creator (the sample `ajay_shenoy`); each "
+        "lead books a service (`already_enrolled`), then views the page every minute "
+        "(`seen_recently`). Every event is quiet: the sales graph's two-node path, "
+        "`update_context -> should_act`. A lead's events run one after another; leads run "
+        "in parallel.",
+        "- **Baseline** (`bench/baseline.py`): a bare LangGraph graph of that shape compiled "
+        "with `AsyncPostgresSaver` (default durability, the saver's default lock, a pool of "
+        "10 connections), run by asyncio tasks in the bench process on the same events and "
+        "thread ids, on its own fresh database.",
+        "- **Service** (`bench/service_run.py`, `bench/serve.py`): the app with its worker in "
+        "a uvicorn process, as `make run` starts it (default settings, no model or provider "
+        "credentials, access log off), on its own fresh database; HTTP clients `POST /events` "
+        "and wait for the event to leave `queued` (one query per 10 ms tick for all waiting "
+        "events, on the bench's own connection, so polling is not counted as the "
+        "service's work; a client waits up to one tick longer than needed).",
+        "- **Throughput**: events / wall time of the measured stretch (after a short warm-up).",
+        "- **Python CPU**: user + system CPU of the process doing the work (the bench process "
+        "for the baseline, the service's process for the service; HTTP handling included).",
+        "- **Postgres CPU**: user + system CPU of the Postgres server's processes from "
+        "`/proc` (postmaster, backends, background processes, and exited backends), so it "
+        "includes the bench's status polling; n/a when the server is not on this machine.",
+        "- **Round trips and statements**: counted on the client by `bench/db_counters.py` "
+        "(the embedded Postgres has no `pg_stat_statements`): a round trip is each exchange a "
+        "psycopg async connection waits on the server for outside pipeline mode (a query, "
+        "BEGIN, COMMIT, a pool check), plus each pipeline Sync (an `executemany` outside a "
+        "pipeline is one; LISTEN's notifications none); statements are each `execute`, "
+        "each parameter set of an `executemany`, and each BEGIN / COMMIT / ROLLBACK / "
+        "SAVEPOINT psycopg sends. Counted in the process doing the work, so the service's "
+        "figures include its job queue (fetching and finishing jobs, heartbeats).",
+        "- **Checkpoint bytes**: growth of `pg_total_relation_size` of `checkpoints`, "
+        "`checkpoint_blobs` and `checkpoint_writes` over the measured stretch, per event.",
+        "- Other sessions may share this machine: compare the sides within a run (they are "
+        "interleaved so both see the same load), not runs across days.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_report(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)

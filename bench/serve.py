@@ -1,0 +1,64 @@
+"""The service as `make run` runs it (the API with its worker, uvicorn), plus the bench's
+round-trip counters and one extra route, `GET /__bench/counters`, that reports them.
+
+`python -m bench.serve DATABASE_URL PORT DATA_DIR ADMIN_KEY`: no model, no Twilio, no SES
+(messages would go to the outbox), the service's default settings otherwise. Access logs
+are off so the figures are the service's work, not its terminal's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+COUNTERS_PATH = "/__bench/counters"
+
+
+def with_counters_route(app: Any) -> Any:
+    from bench import db_counters
+
+    async def bench_app(scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == COUNTERS_PATH:
+            counts = db_counters.snapshot()
+            body = json.dumps(
+                {"round_trips": counts.round_trips, "statements": counts.statements}
+            ).encode()
+            headers = [(b"content-type", b"application/json")]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await app(scope, receive, send)
+
+    return bench_app
+
+
+def main(database_url: str, port: str, data_dir: str, admin_key: str) -> None:
+    os.environ.setdefault("LANGGRAPH_STRICT_MSGPACK", "true")  # as `python -m server` does
+    import uvicorn
+
+    from bench import db_counters
+    from server.app import create_app
+    from server.settings import Settings
+
+    db_counters.install()
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        port=int(port),
+        data_dir=data_dir,
+        admin_api_key=admin_key,
+        log_level="warning",
+        openai_api_key=None,
+        twilio_account_sid=None,
+        twilio_auth_token=None,
+        twilio_whatsapp_from=None,
+        ses_from_email=None,
+    )
+    app = with_counters_route(create_app(settings))
+    uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])

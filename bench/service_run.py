@@ -1,0 +1,219 @@
+"""The service end to end: a real uvicorn server in a subprocess (`bench.serve`) with its
+worker; `concurrency` HTTP clients each `POST /events` for their own leads and wait for the
+event's status to leave `queued`, one event after another per lead."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from bench.measure import Sample, per_event
+from bench.postgres import checkpoint_bytes, postgres_cpu_s, process_cpu_s
+from bench.serve import COUNTERS_PATH
+from bench.workload import CREATOR, BenchEvent, client_queues, lead_body, lead_ids
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_KEY = "bench-admin-key-0123456789abcdef"
+POLL_S = 0.01
+WARM_UP_LEADS = 4
+BURST_SIZE = 3
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class StatusWatch:
+    """Waits for events to leave `queued`, for every waiting client with one query per tick
+    on its own connection (rather than each client polling `GET /events/{id}`, which would
+    add the polling to the service's figures)."""
+
+    def __init__(self, conn: psycopg.AsyncConnection):
+        self._conn = conn
+        self._waiting: dict[str, asyncio.Future[None]] = {}
+
+    async def finished(self, event_id: str) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._waiting[event_id] = future
+        await future
+
+    async def run(self) -> None:
+        while True:
+            if self._waiting:
+                cur = await self._conn.execute(
+                    "SELECT id, status FROM events WHERE id = ANY(%s) AND status <> 'queued'",
+                    (list(self._waiting),),
+                )
+                for event_id, status in await cur.fetchall():
+                    future = self._waiting.pop(event_id)
+                    if status == "processed":
+                        future.set_result(None)
+                    else:
+                        future.set_exception(RuntimeError(f"event {event_id} {status}"))
+            await asyncio.sleep(POLL_S)
+
+
+def _start(database_url: str, folder: Path, port: int) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BENCH_", "DATABASE_URL"))}
+    with (folder / f"service-{port}.log").open("w") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bench.serve", database_url, str(port), str(folder), ADMIN_KEY],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@contextlib.asynccontextmanager
+async def running_server(database_url: str, folder: Path) -> AsyncIterator[tuple[int, str]]:
+    """The service in its own process: (its pid, its base URL). Its log: folder/service-*.log."""
+    port = _free_port()
+    proc = _start(database_url, folder, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(600):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"the service exited with {proc.returncode}")
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get(f"{base}/health/ready")).status_code == 200:
+                        break
+                await asyncio.sleep(0.2)
+            else:
+                raise RuntimeError("the service did not get ready within two minutes")
+        yield proc.pid, base
+    finally:
+        _stop(proc)
+
+
+async def _post_event(client: httpx.AsyncClient, event: BenchEvent) -> str:
+    answer = await client.post("/events", json=event.body())
+    if answer.status_code != 202:
+        raise RuntimeError(f"POST /events answered {answer.status_code}: {answer.text}")
+    return answer.json()["event_id"]
+
+
+async def _run_queue(client: httpx.AsyncClient, watch: StatusWatch, queue: list[BenchEvent]):
+    for event in queue:
+        await watch.finished(await _post_event(client, event))
+
+
+async def _set_up(client: httpx.AsyncClient, leads: list[str]) -> None:
+    data = json.loads((ROOT / "samples" / "creators" / f"{CREATOR}.json").read_text())
+    answer = await client.post("/creators", json={"username": CREATOR, "marketplace_data": data})
+    answer.raise_for_status()
+    limit = asyncio.Semaphore(8)
+
+    async def add(lead: str) -> None:
+        async with limit:
+            (await client.post("/consumers", json=lead_body(lead))).raise_for_status()
+
+    await asyncio.gather(*(add(lead) for lead in leads))
+
+
+async def _burst_latencies(
+    client: httpx.AsyncClient, watch: StatusWatch, conn: psycopg.AsyncConnection, lead: str
+) -> list[float]:
+    """Three events for one lead posted back to back: each one's ms from its arrival
+    (`received_at`) to `processed` (`processed_at`), by the database's clock."""
+    ids = [await _post_event(client, BenchEvent(lead, seq)) for seq in range(BURST_SIZE)]
+    await asyncio.gather(*(watch.finished(event_id) for event_id in ids))
+    cur = await conn.execute(
+        "SELECT id, extract(epoch FROM processed_at - received_at) * 1000 FROM events"
+        " WHERE id = ANY(%s)",
+        (ids,),
+    )
+    latency = dict(await cur.fetchall())
+    return [float(latency[event_id]) for event_id in ids]
+
+
+async def _sample(client: httpx.AsyncClient, pid: int, database_url: str, postmaster: int | None):
+    counts = (await client.get(COUNTERS_PATH)).json()
+    return Sample(
+        wall_s=time.perf_counter(),
+        python_cpu_s=process_cpu_s(pid),
+        postgres_cpu_s=postgres_cpu_s(postmaster) if postmaster else None,
+        round_trips=counts["round_trips"],
+        statements=counts["statements"],
+        checkpoint_bytes=checkpoint_bytes(database_url),
+    )
+
+
+async def run_service(
+    database_url: str,
+    postmaster: int | None,
+    folder: Path,
+    events: int,
+    leads: int,
+    concurrency: int,
+    burst_leads: int,
+) -> tuple[dict[str, float | None], dict[str, Any]]:
+    """One measured round on an empty database: per-event figures, and the bursts' latencies
+    and the decisions' reasons."""
+    lead_names = lead_ids("lead", leads)
+    warm_names, burst_names = lead_ids("warm", WARM_UP_LEADS), lead_ids("burst", burst_leads)
+    async with (
+        running_server(database_url, folder) as (pid, base),
+        httpx.AsyncClient(
+            base_url=base,
+            headers={"Authorization": f"Bearer {ADMIN_KEY}"},
+            limits=httpx.Limits(max_connections=concurrency + 4),
+            timeout=60,
+        ) as client,
+        await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn,
+    ):
+        await _set_up(client, lead_names + warm_names + burst_names)
+        watch = StatusWatch(conn)
+        watcher = asyncio.create_task(watch.run())
+        try:
+            warm_up = client_queues(warm_names, 2 * WARM_UP_LEADS, concurrency)
+            await asyncio.gather(*(_run_queue(client, watch, q) for q in warm_up))
+
+            queues = client_queues(lead_names, events, concurrency)
+            before = await _sample(client, pid, database_url, postmaster)
+            await asyncio.gather(*(_run_queue(client, watch, q) for q in queues))
+            after = await _sample(client, pid, database_url, postmaster)
+            cur = await conn.execute(
+                "SELECT decision->>'reason', count(*) FROM events"
+                " WHERE consumer_id LIKE 'lead-%%' GROUP BY 1"
+            )
+            reasons = dict(await cur.fetchall())
+            bursts = [await _burst_latencies(client, watch, conn, lead) for lead in burst_names]
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+    extra = {
+        "burst_second_ms": statistics.median(b[1] for b in bursts) if bursts else None,
+        "burst_third_ms": statistics.median(b[2] for b in bursts) if bursts else None,
+        "reasons": reasons,
+    }
+    return per_event(before, after, events), extra
