@@ -20,6 +20,7 @@ from server.digest_sender import DigestSender
 from server.draft_expiry import expire_due_drafts
 from server.onboarding_runner import OnboardingRunner
 from server.resend_runner import ResendRunner
+from server.retention import apply_retention
 from server.sales_runner import SalesRunner
 from server.store import event_log, thread_state
 from server.store.rows import Row
@@ -42,6 +43,8 @@ SCHEDULED_PRIORITY = -1
 BURST_LIMIT = 100
 # The expiry sweep: every minute (drafts live for hours; one minute late is fine).
 EXPIRY_SWEEP_CRON = "* * * * *"
+# Retention: hourly, at an odd minute so it does not meet the other sweeps.
+RETENTION_CRON = "17 * * * *"
 # The digest sweep: every minute, so a digest is at most a minute later than it may be.
 DIGEST_SWEEP_CRON = "* * * * *"
 
@@ -81,6 +84,7 @@ class JobQueue:
         onboarding: OnboardingRunner,
         resender: ResendRunner,
         digests: DigestSender,
+        checkpoint_keep_days: float,
     ):
         self.app = app
         self._worker: Worker | None = None
@@ -138,6 +142,13 @@ class JobQueue:
             sent = await digests.send_due()
             if sent:
                 log.info("sent %s digests to creators with drafts waiting", sent)
+
+        @self.app.periodic(cron=RETENTION_CRON, periodic_id="apply_retention")
+        @self.app.task(name="apply_retention", queueing_lock="apply_retention", pass_context=True)
+        async def apply_retention_task(context: JobContext, timestamp: int) -> None:
+            # One at a time (the queueing lock); no retry: the next hour is the retry.
+            done = await apply_retention(context.app, checkpoint_keep_days)
+            log.info("retention: %s threads compacted, %s rows deleted", done.threads, done.rows)
 
         self._tasks = {
             "process_event": process_event_task,

@@ -141,7 +141,9 @@ async def open_services(settings: Settings) -> Services:
         onboarding = OnboardingRunner(pool, onboarding_graph, onboarding_store)
         resender = ResendRunner(pool, {"whatsapp": whatsapp, "email": email}, sales_store)
         digests = DigestSender(pool, {"whatsapp": whatsapp, "email": email}, settings)
-        jobs = JobQueue(queue_app, runner, onboarding, resender, digests)
+        jobs = JobQueue(
+            queue_app, runner, onboarding, resender, digests, settings.checkpoint_keep_days
+        )
         await jobs.app.open_async(pool)
     except BaseException:
         if pool is not None:

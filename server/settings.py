@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     notify_every_min: float = Field(60.0, ge=1, le=7 * 24 * 60)
     notify_link_hours: float = Field(24.0, gt=0, le=7 * 24)
 
+    # Retention (an hourly job): a thread keeps its latest checkpoint and those younger than
+    # this; events, messages and the audit log are kept as the history.
+    checkpoint_keep_days: float = Field(7.0, ge=0, le=3650)
+
     # Worker: `make run` runs one inside the API process; `python -m server.worker` runs more.
     run_worker: bool = True
     worker_concurrency: int = Field(8, ge=1, le=100)

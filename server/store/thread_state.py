@@ -53,3 +53,61 @@ async def next_queued_job(conn: AsyncConnection, thread_id: str, skip: list[int]
             ORDER BY priority DESC, id LIMIT 1""",
         (thread_id, skip),
     )
+
+
+async def threads_to_compact(conn: AsyncConnection, keep_days: float, limit: int) -> list[str]:
+    """Threads holding a checkpoint older than `keep_days` besides their latest, and no
+    draft that waits (their latest checkpoint is an approval interrupt, kept as it is)."""
+    rows = await all_rows(
+        conn,
+        """SELECT c.thread_id FROM checkpoints c
+            WHERE c.checkpoint_ns = ''
+            GROUP BY c.thread_id
+           HAVING count(*) > 1
+              AND min((c.checkpoint->>'ts')::timestamptz)
+                  < now() - make_interval(secs => %s * 86400)
+              AND NOT EXISTS (
+                  SELECT 1 FROM approvals a
+                   WHERE a.thread_id = c.thread_id AND a.status IN ('pending', 'agent_approved'))
+            LIMIT %s""",
+        (keep_days, limit),
+    )
+    return [row["thread_id"] for row in rows]
+
+
+async def compact_thread(conn: AsyncConnection, thread_id: str, keep_days: float) -> int:
+    """Delete the thread's checkpoints older than `keep_days` but its latest, their pending
+    writes, and the channel values no remaining checkpoint reads. Safe beside a run of the
+    thread: what a run writes is newer than the latest checkpoint seen here (checkpoint ids
+    and channel versions only grow), and only what is older is deleted. Rows deleted."""
+    latest = await one(
+        conn,
+        "SELECT max(checkpoint_id) AS id FROM checkpoints WHERE thread_id = %s "
+        "AND checkpoint_ns = ''",
+        (thread_id,),
+    )
+    if latest is None or latest["id"] is None:
+        return 0
+    params = {"thread": thread_id, "latest": latest["id"], "keep_s": keep_days * 86400}
+    deleted = 0
+    for sql in (
+        """DELETE FROM checkpoints
+            WHERE thread_id = %(thread)s AND checkpoint_ns = '' AND checkpoint_id < %(latest)s
+              AND (checkpoint->>'ts')::timestamptz < now() - make_interval(secs => %(keep_s)s)""",
+        """DELETE FROM checkpoint_writes w
+            WHERE w.thread_id = %(thread)s AND w.checkpoint_ns = ''
+              AND w.checkpoint_id < %(latest)s
+              AND NOT EXISTS (SELECT 1 FROM checkpoints c
+                               WHERE c.thread_id = w.thread_id AND c.checkpoint_ns = ''
+                                 AND c.checkpoint_id = w.checkpoint_id)""",
+        # A channel's versions only grow: values older than the oldest version a remaining
+        # checkpoint (up to the latest) reads are read by none.
+        """DELETE FROM checkpoint_blobs b
+            WHERE b.thread_id = %(thread)s AND b.checkpoint_ns = ''
+              AND b.version < (
+                  SELECT min(c.checkpoint->'channel_versions'->>b.channel) FROM checkpoints c
+                   WHERE c.thread_id = b.thread_id AND c.checkpoint_ns = ''
+                     AND c.checkpoint_id <= %(latest)s)""",
+    ):
+        deleted += (await conn.execute(sql, params)).rowcount
+    return deleted
