@@ -18,6 +18,7 @@ from domain.event_payload import payload_for_graph
 from graphs.context import SalesContext
 from graphs.state import ConsumerFacts, EventFacts
 from server.draft_expiry import expire_if_due
+from server.profile_cache import ProfileCache
 from server.store import agent_settings, approval_queue, creator_profiles, event_log, leads
 from server.store.rows import ALL_CREATORS
 
@@ -66,24 +67,42 @@ def outcome_of(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def sales_context(
+    creator_id: str,
+    agent: dict[str, Any] | None,
+    profile: dict[str, Any],
+    profile_version: int,
+    final_attempt: bool = False,
+) -> SalesContext:
+    """A run's context: the creator's latest approved profile and their agent's settings."""
+    return SalesContext(
+        creator_id=creator_id,
+        profile=profile,
+        profile_version=profile_version,
+        approval_mode=agent["approval_mode"] if agent else "manual",
+        approval_threshold=agent["approval_threshold"] if agent else DEFAULT_THRESHOLD,
+        agent_enabled=agent["enabled"] if agent else False,
+        triggers=agent["triggers"] if agent else [],
+        final_attempt=final_attempt,
+    )
+
+
 class SalesRunner:
     def __init__(self, pool: AsyncConnectionPool, graph: CompiledStateGraph):
         self._pool = pool
         self._graph = graph
+        self._profiles = ProfileCache()
 
     async def _context(self, creator_id: str, final_attempt: bool = False) -> SalesContext:
         async with self._pool.connection() as conn:
             profile = await creator_profiles.latest_profile(conn, creator_id)
             agent = await agent_settings.agent_of_creator(conn, creator_id)
-        return SalesContext(
-            creator_id=creator_id,
-            profile=profile["profile"] if profile else {},
-            profile_version=profile["version"] if profile else 0,
-            approval_mode=agent["approval_mode"] if agent else "manual",
-            approval_threshold=agent["approval_threshold"] if agent else DEFAULT_THRESHOLD,
-            agent_enabled=agent["enabled"] if agent else False,
-            triggers=agent["triggers"] if agent else [],
-            final_attempt=final_attempt,
+        return sales_context(
+            creator_id,
+            agent,
+            profile["profile"] if profile else {},
+            profile["version"] if profile else 0,
+            final_attempt,
         )
 
     @staticmethod
@@ -92,18 +111,22 @@ class SalesRunner:
 
     async def process_event(self, event_id: str) -> None:
         async with self._pool.connection() as conn:
-            # A job is the service's own work: it finds the event wherever it is, then reads
-            # only that event's creator's rows.
-            event = await event_log.get_event(conn, ALL_CREATORS, event_id)
-            consumer = (
-                await leads.get_lead(conn, event["creator_id"], event["consumer_id"])
-                if event
-                else None
+            # The event with its lead, agent and profile version in one round trip; the
+            # profile itself from the cache (a new version is a new key).
+            event = await event_log.event_to_run(conn, event_id)
+            if event is None or event["consumer"] is None or event["status"] != "queued":
+                return  # unknown, or already handled by an earlier attempt
+            version = event["profile_version"] or 0
+            profile = (
+                await self._profiles.get(
+                    conn, event["creator_id"], version, event["profile_approved_at"]
+                )
+                if version
+                else {}
             )
-        if event is None or consumer is None or event["status"] != "queued":
-            return  # unknown, or already handled by an earlier attempt
+        consumer = event["consumer"]
         config = self._config(event["thread_id"])
-        context = await self._context(event["creator_id"])
+        context = sales_context(event["creator_id"], event["agent"], profile, version)
 
         snapshot = await self._graph.aget_state(config)
         values = snapshot.values

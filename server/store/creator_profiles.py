@@ -79,3 +79,12 @@ async def reject_profile(conn: AsyncConnection, creator_id: str, version: int) -
             WHERE creator_id = %s AND version = %s AND status = 'pending_review'""",
         (creator_id, version),
     )
+
+
+async def profile_version(conn: AsyncConnection, creator_id: str, version: int) -> Row | None:
+    return await one(
+        conn,
+        "SELECT version, profile, approved_at FROM creator_profiles "
+        "WHERE creator_id = %s AND version = %s",
+        (creator_id, version),
+    )

@@ -111,3 +111,24 @@ async def delete_lead_events(conn: AsyncConnection, creator_id: str, lead_id: st
         "DELETE FROM events WHERE creator_id = %s AND consumer_id = %s", (creator_id, lead_id)
     )
     return cur.rowcount
+
+
+async def event_to_run(conn: AsyncConnection, event_id: str) -> Row | None:
+    """A queued event with everything its run reads, in one round trip: the lead
+    (`consumer`, None once erased), the creator's agent settings (`agent`) and the version
+    of their latest approved profile (the profile itself is cached by version)."""
+    return await one(
+        conn,
+        """
+        SELECT e.*, to_jsonb(c) AS consumer, to_jsonb(a) AS agent,
+               p.version AS profile_version, p.approved_at AS profile_approved_at
+          FROM events e
+          LEFT JOIN consumers c ON c.creator_id = e.creator_id AND c.id = e.consumer_id
+          LEFT JOIN agents a ON a.creator_id = e.creator_id
+          LEFT JOIN LATERAL (
+                SELECT version, approved_at FROM creator_profiles
+                 WHERE creator_id = e.creator_id AND status = 'approved'
+                 ORDER BY version DESC LIMIT 1) p ON true
+         WHERE e.id = %s""",
+        (event_id,),
+    )
