@@ -138,10 +138,9 @@ class SalesRunner:
             # An earlier attempt stopped mid-run: continue from its checkpoint.
             values = await self._run(None, config, context)
         # else it already finished (or reached the approval wait): only record it.
-        async with self._pool.connection() as conn, conn.transaction():
-            await event_log.finish_event(conn, event_id, "processed", outcome_of(values))
-            await leads.save_lead_context(
-                conn, event["creator_id"], event["consumer_id"], values.get("context") or {}
+        async with self._pool.connection() as conn:
+            await event_log.finish_event_and_context(
+                conn, event, outcome_of(values), values.get("context") or {}
             )
 
     async def _end_closed_wait(

@@ -132,3 +132,31 @@ async def event_to_run(conn: AsyncConnection, event_id: str) -> Row | None:
          WHERE e.id = %s""",
         (event_id,),
     )
+
+
+async def finish_event_and_context(
+    conn: AsyncConnection,
+    event: Row,
+    decision: dict[str, Any],
+    context: dict[str, Any],
+) -> None:
+    """Mark the event processed and save the lead's context as the run left it: one
+    statement, so both happen or neither, in one round trip."""
+    await conn.execute(
+        """
+        WITH saved AS (
+            INSERT INTO consumer_context (creator_id, consumer_id, context)
+            VALUES (%(creator_id)s, %(consumer_id)s, %(context)s)
+            ON CONFLICT (creator_id, consumer_id) DO UPDATE SET context = excluded.context,
+                updated_at = now())
+        UPDATE events SET status = 'processed', decision = %(decision)s, error = NULL,
+               processed_at = now()
+         WHERE id = %(id)s""",
+        {
+            "creator_id": event["creator_id"],
+            "consumer_id": event["consumer_id"],
+            "context": Jsonb(context),
+            "decision": Jsonb(decision),
+            "id": event["id"],
+        },
+    )
