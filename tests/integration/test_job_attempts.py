@@ -6,8 +6,7 @@ from __future__ import annotations
 import psycopg
 from procrastinate import RetryStrategy
 
-from server import jobs
-from server.sales_runner import SalesRunner
+from server import jobs, sales_runner
 from tests.conftest import (
     NEHA,
     create_consumer,
@@ -21,12 +20,12 @@ from tests.conftest import (
 async def test_a_failing_event_runs_exactly_attempts_times_then_fails(database_url, monkeypatch):
     runs = []
 
-    async def broken_context(self, creator_id):
+    def broken_context(creator_id, *settings):
         runs.append(creator_id)
         raise TypeError("unsupported operand type(s) for +: 'NoneType' and 'int'")
 
     monkeypatch.setattr(jobs, "RETRY", RetryStrategy(max_attempts=jobs.ATTEMPTS - 1, wait=0))
-    monkeypatch.setattr(SalesRunner, "_context", broken_context)
+    monkeypatch.setattr(sales_runner, "sales_context", broken_context)
     async with running_service(database_url) as client:
         await create_creator(client, "ajay_shenoy")
         await create_consumer(client, NEHA)
