@@ -8,7 +8,7 @@ from typing import Any
 from langgraph.types import interrupt
 
 from domain.reasons import REASON_TEXT
-from domain.review import ALLOWED_DECISIONS, ReviewResponse, action_name, hitl_request
+from domain.review import ReviewResponse, action_name, hitl_request
 from graphs.state import SalesState
 
 # A rejection with feedback asks for a new draft, once per event.
@@ -36,8 +36,6 @@ def make_request_approval(revises_with_feedback: bool) -> Callable[[SalesState],
         answer = interrupt(hitl_request(action_name(approval["channel"]), args, description))
 
         decision = ReviewResponse.model_validate(answer).decisions[0].model_dump()
-        if decision["type"] not in ALLOWED_DECISIONS:
-            raise ValueError(f"decision {decision['type']!r} is not one of {ALLOWED_DECISIONS}")
         update: dict[str, Any] = {"review": decision, "redraft_requested": False}
         if isinstance(answer, dict) and answer.get("consumer"):
             # The lead's facts as of the decision (consent may have changed while it waited).

@@ -7,7 +7,7 @@ from typing import Any
 from langgraph.types import interrupt
 
 from domain.profile_writing import WRITING_FIELDS, ProfileWriting
-from domain.review import ALLOWED_DECISIONS, ReviewResponse, hitl_request
+from domain.review import ReviewResponse, hitl_request
 from graphs.state import OnboardingState
 
 ACTION = "save_profile"
@@ -27,8 +27,6 @@ def review_profile(state: OnboardingState) -> dict[str, Any]:
         hitl_request(ACTION, {k: writing.get(k) for k in WRITING_FIELDS}, description)
     )
     decision = ReviewResponse.model_validate(answer).decisions[0].model_dump()
-    if decision["type"] not in ALLOWED_DECISIONS:
-        raise ValueError(f"decision {decision['type']!r} is not one of {ALLOWED_DECISIONS}")
     update: dict[str, Any] = {"review": decision, "redraft_requested": False}
     if decision["type"] == "edit":
         changes = decision["edited_action"]["args"]

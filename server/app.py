@@ -31,7 +31,11 @@ from server.routes import (
     creators,
     events,
     health,
-    inbox,
+    inbox_activity,
+    inbox_drafts,
+    inbox_profiles,
+    inbox_settings,
+    inbox_sign_in,
     keys,
     messages,
     notifications,
@@ -137,7 +141,11 @@ def create_app(settings: Settings) -> FastAPI:
         messages,
         threads,
         sign_in_links,
-        inbox,
+        inbox_sign_in,
+        inbox_drafts,
+        inbox_activity,
+        inbox_profiles,
+        inbox_settings,
     ):
         app.include_router(module.router)
     # The inbox's CSS and JavaScript, served by the app itself (no CDN, no Node).

@@ -14,7 +14,7 @@ from domain.findings import Finding
 from domain.human_check import check_rendered_text
 from domain.offer import offerable_to_lead
 from domain.profile_writing import WRITING_FIELDS, ProfileWriting
-from domain.review import ALLOWED_DECISIONS, action_name
+from domain.review import action_name
 from nodes.review_profile import ACTION as PROFILE_ACTION
 from server.auth import Caller
 from server.draft_expiry import expire_and_resume, expired_detail
@@ -128,15 +128,10 @@ async def decide(
 ) -> dict[str, Any]:
     """Record `decision` ({"type": "approve" | "edit" | "reject", ...}) on the approval.
 
-    Raises HTTPException: 404 (not the caller's), 422 (a bad edit or decision type),
+    Every caller passes one of those types (the API's body is a ReviewResponse, the inbox
+    builds its own). Raises HTTPException: 404 (not the caller's), 422 (a bad edit),
     EditHasFindings (409), or 409 when it was decided already (nothing is sent twice).
     """
-    if decision["type"] not in ALLOWED_DECISIONS:
-        raise HTTPException(
-            422,
-            f"decision type {decision['type']!r} is not allowed here; "
-            f"use one of {ALLOWED_DECISIONS}",
-        )
     async with services.pool.connection() as conn, conn.transaction():
         approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
         if approval is None:

@@ -1,5 +1,6 @@
 """The inbox's page machinery: templates, the signed-in session of a page or a form (with
-its CSRF check), form parsing, and the error pages."""
+its CSRF check), form parsing, and the error pages. The pages themselves are in
+server/routes/inbox_*.py."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from domain.review import MAX_FEEDBACK
 from server import inbox_views, sign_in
 from server.auth import INBOX_SESSION, Caller
 from server.deps import ServicesDep
@@ -32,6 +34,8 @@ PAGE_HEADERS = {
 }
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_FIELD_VALUES = 200
+# Rows on a list page (drafts, history, sent messages, profile reviews, approve selected).
+PAGE_SIZE = 50
 
 
 class SignInNeeded(Exception):
@@ -134,6 +138,14 @@ async def read_form(request: Request) -> dict[str, list[str]]:
 def field(form: dict[str, list[str]], name: str, default: str = "") -> str:
     values = form.get(name)
     return values[0] if values else default
+
+
+def rejection(feedback: str) -> dict[str, Any]:
+    """A reject decision from a form's feedback (empty: a plain rejection, no rewrite)."""
+    decision: dict[str, Any] = {"type": "reject"}
+    if feedback:
+        decision["message"] = feedback[:MAX_FEEDBACK]
+    return decision
 
 
 async def _session(request: Request, services: Any) -> InboxSession | None:

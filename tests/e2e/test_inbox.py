@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from server.routes.inbox import approval_modes
+from server.inbox_settings_form import approval_modes
 from tests.conftest import NEHA, load_creator
 from tests.e2e.inbox_browser import (
     DESKTOP,

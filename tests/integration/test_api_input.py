@@ -49,6 +49,11 @@ async def test_a_repeated_event_id_is_accepted_once(client):
         },
     )
     assert reused.status_code == 409 and "different event" in reused.json()["detail"]
+    # The hash that tells a repeat from a reuse stays in the database.
+    shown = [(await client.get("/events/evt-1")).json()]
+    shown += (await client.get("/events", params={"creator_id": "ajay_shenoy"})).json()["events"]
+    assert [e["id"] for e in shown] == ["evt-1", "evt-1"]
+    assert not any("request_hash" in e for e in shown)
 
 
 @pytest.mark.parametrize(
