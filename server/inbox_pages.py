@@ -118,6 +118,7 @@ NOTICES = {
     "profile_rejected": "Profile rejected.",
     "profile_rewrite": "Profile rejected: a new version is being written from your feedback.",
     "settings_saved": "Settings saved.",
+    "notifications_saved": "Notifications saved.",
     "signed_out": "You are signed out.",
 }
 

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from tests.conftest import NEHA, create_consumer, create_creator, running_service, wait_for_event
-from tests.integration.test_inbox_sign_in import browser, sign_in_token
+from tests.integration.test_inbox_sign_in import browser, sign_in_token, sign_in_with_key
 from tests.standins.moto_ses import emails_taken, moto_ses_server
 from tests.standins.twilio_server import TwilioStandIn
 from tests.tenant_helpers import TWILIO, caller, issue
@@ -224,3 +224,28 @@ async def test_a_creator_sets_only_their_own_and_a_bad_address_says_what_to_fix(
             t.task.name for t in services.jobs.app.periodic_registry.periodic_tasks.values()
         }
     assert "send_digests" in periodic
+
+
+async def test_the_creator_chooses_digests_on_the_inbox_settings_page(database_url):
+    async with running_service(database_url) as client:
+        await create_creator(client, "ajay_shenoy")
+        key = (await issue(client, "ajay_shenoy"))["key"]
+        async with browser(client) as phone:
+            assert (await sign_in_with_key(phone, key)).status_code == 303
+            page = await phone.get("/inbox/settings")
+            assert page.status_code == 200 and "Tell me when drafts wait" in page.text
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+            form = {"csrf_token": csrf, "enabled": "on", "channel": "whatsapp", "to": "98765"}
+            refused = await phone.post("/inbox/settings/notifications", data=form)
+            assert refused.status_code == 422 and "E.164" in refused.text
+            saved = await phone.post(
+                "/inbox/settings/notifications", data={**form, "to": "+919800000001"}
+            )
+            assert saved.status_code == 303
+            assert "Notifications saved." in (await phone.get(saved.headers["location"])).text
+            forged = await phone.post(
+                "/inbox/settings/notifications", data={**form, "csrf_token": "forged"}
+            )
+            assert forged.status_code == 403
+        shown = (await client.get("/creators/ajay_shenoy/notifications")).json()
+    assert (shown["enabled"], shown["channel"], shown["to"]) == (True, "whatsapp", "+919800000001")
