@@ -99,3 +99,14 @@ def checkpoint_bytes(database_url: str) -> int:
             (list(CHECKPOINT_TABLES),),
         ).fetchone()
     return int(sizes[0])
+
+
+def live_checkpoint_bytes(database_url: str) -> int:
+    """Bytes of the checkpointer's live rows (what retention keeps; a table's size on disk
+    shrinks only after a VACUUM FULL)."""
+    with psycopg.connect(database_url) as conn:
+        sizes = [
+            conn.execute(f"SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM {table} t").fetchone()
+            for table in CHECKPOINT_TABLES
+        ]
+    return int(sum(size[0] for size in sizes))

@@ -100,6 +100,8 @@ def render(
         )
     second = _spread([r.extra.get("burst_second_ms") for r in rounds])
     third = _spread([r.extra.get("burst_third_ms") for r in rounds])
+    kept_before = _spread([r.extra.get("checkpoint_live_bytes_before_retention") for r in rounds])
+    kept_after = _spread([r.extra.get("checkpoint_live_bytes_after_retention") for r in rounds])
     reasons: dict[str, int] = {}
     for r in rounds:
         for reason, count in (r.extra.get("reasons") or {}).items():
@@ -112,6 +114,13 @@ def render(
         "",
         f"- 2nd event: {_cell(second)} ms",
         f"- 3rd event: {_cell(third)} ms",
+        "",
+        "Retention (service only): live checkpoint rows per event of the round (every event "
+        "the round posted), before and after the retention job with `CHECKPOINT_KEEP_DAYS=0` "
+        "(each thread keeps its latest checkpoint; the target is at most 1,000 B):",
+        "",
+        f"- before retention: {_cell(kept_before)} B",
+        f"- after retention: {_cell(kept_after)} B",
         "",
         "Decisions of the service's measured events, all rounds: "
         + ", ".join(f"`{k}` {v}" for k, v in sorted(reasons.items())),

@@ -20,11 +20,19 @@ from typing import Any
 
 import httpx
 import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
 
 from bench.measure import Sample, per_event
-from bench.postgres import checkpoint_bytes, postgres_cpu_s, process_cpu_s
+from bench.postgres import (
+    checkpoint_bytes,
+    live_checkpoint_bytes,
+    postgres_cpu_s,
+    process_cpu_s,
+)
 from bench.serve import COUNTERS_PATH
 from bench.workload import CREATOR, BenchEvent, client_queues, lead_body, lead_ids
+from server.retention import compact_checkpoints
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_KEY = "bench-admin-key-0123456789abcdef"
@@ -167,6 +175,23 @@ async def _sample(client: httpx.AsyncClient, pid: int, database_url: str, postma
     )
 
 
+async def _retention_per_event(database_url: str) -> tuple[float, float]:
+    """Live checkpoint bytes per event of the round, before and after the service's
+    retention with CHECKPOINT_KEEP_DAYS=0 (every thread keeps its latest checkpoint)."""
+    with psycopg.connect(database_url) as conn:
+        events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    before = live_checkpoint_bytes(database_url)
+    pool = AsyncConnectionPool(
+        database_url, kwargs={"autocommit": True, "row_factory": dict_row}, open=False
+    )
+    await pool.open()
+    try:
+        await compact_checkpoints(pool, keep_days=0)
+    finally:
+        await pool.close()
+    return before / events, live_checkpoint_bytes(database_url) / events
+
+
 async def run_service(
     database_url: str,
     postmaster: int | None,
@@ -211,7 +236,10 @@ async def run_service(
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
+    before_retention, after_retention = await _retention_per_event(database_url)
     extra = {
+        "checkpoint_live_bytes_before_retention": before_retention,
+        "checkpoint_live_bytes_after_retention": after_retention,
         "burst_second_ms": statistics.median(b[1] for b in bursts) if bursts else None,
         "burst_third_ms": statistics.median(b[2] for b in bursts) if bursts else None,
         "reasons": reasons,
