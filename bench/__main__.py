@@ -52,6 +52,7 @@ async def run_rounds(config: BenchConfig, server_url: str, folder: Path) -> list
                 config.leads,
                 config.concurrency,
                 config.burst_leads,
+                config.workers,
             )
         finally:
             drop_database(server_url, service_db)

@@ -25,6 +25,9 @@ class BenchConfig:
     concurrency: int = 32
     # Leads given three events posted together, per round (the burst latency).
     burst_leads: int = 5
+    # Worker processes apart from the API, as docker-compose runs the service (1); 0 runs
+    # the worker inside the API process, as `make run` does.
+    workers: int = 1
     # An existing Postgres (the bench creates and drops its own databases there);
     # unset = an embedded one in a temporary folder.
     database_url: str | None = None
@@ -38,6 +41,7 @@ class BenchConfig:
             leads=_int("BENCH_LEADS", cls.leads),
             concurrency=_int("BENCH_CONCURRENCY", cls.concurrency),
             burst_leads=_int("BENCH_BURST_LEADS", cls.burst_leads),
+            workers=int(os.environ.get("BENCH_WORKERS") or cls.workers),
             database_url=os.environ.get("BENCH_DATABASE_URL") or None,
             report_path=Path(os.environ.get("BENCH_REPORT") or REPORT_PATH),
         )

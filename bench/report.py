@@ -84,6 +84,15 @@ def render(
         f"({config.concurrency} at a time), {config.burst_leads} bursts of three per round "
         "(`BENCH_EVENTS`, `BENCH_ROUNDS`, `BENCH_LEADS`, `BENCH_CONCURRENCY`, "
         "`BENCH_BURST_LEADS`; `BENCH_DATABASE_URL` for an existing Postgres).",
+        "- Service topology: "
+        + (
+            f"the API process and {config.workers} worker process(es) apart, as "
+            "docker-compose runs it (`BENCH_WORKERS`; 0 runs the worker inside the API "
+            "process, as `make run` does)."
+            if config.workers
+            else "one process, the API with its worker inside, as `make run` runs it "
+            "(`BENCH_WORKERS=0`)."
+        ),
         "",
         "Each cell: min / median / max over the rounds. The ratio is service / baseline, "
         "round by round (for throughput higher is better, for the rest lower).",
@@ -140,15 +149,17 @@ def render(
         "with `AsyncPostgresSaver` (default durability, the saver's default lock, a pool of "
         "10 connections), run by asyncio tasks in the bench process on the same events and "
         "thread ids, on its own fresh database.",
-        "- **Service** (`bench/service_run.py`, `bench/serve.py`): the app with its worker in "
-        "a uvicorn process, as `make run` starts it (default settings, no model or provider "
-        "credentials, access log off), on its own fresh database; HTTP clients `POST /events` "
+        "- **Service** (`bench/service_run.py`, `bench/serve.py`, `bench/serve_worker.py`): "
+        "the app in a uvicorn process, its worker inside it or in processes of its own (see "
+        "the topology above; default settings, no model or provider credentials, access log "
+        "off), on its own fresh database; HTTP clients `POST /events` "
         "and wait for the event to leave `queued` (one query per 10 ms tick for all waiting "
         "events, on the bench's own connection, so polling is not counted as the "
         "service's work; a client waits up to one tick longer than needed).",
         "- **Throughput**: events / wall time of the measured stretch (after a short warm-up).",
-        "- **Python CPU**: user + system CPU of the process doing the work (the bench process "
-        "for the baseline, the service's process for the service; HTTP handling included).",
+        "- **Python CPU**: user + system CPU of the processes doing the work (the bench "
+        "process for the baseline; the service's API and worker processes for the service, "
+        "HTTP handling included).",
         "- **Postgres CPU**: user + system CPU of the Postgres server's processes from "
         "`/proc` (postmaster, backends, background processes, and exited backends), so it "
         "includes the bench's status polling; n/a when the server is not on this machine.",

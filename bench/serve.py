@@ -1,9 +1,10 @@
-"""The service as `make run` runs it (the API with its worker, uvicorn), plus the bench's
-round-trip counters and one extra route, `GET /__bench/counters`, that reports them.
+"""The service as `make run` runs it (the API with its worker, uvicorn), or as
+docker-compose runs it (the API here, workers apart: `bench.serve_worker`), plus the
+bench's round-trip counters and one extra route, `GET /__bench/counters`, that reports them.
 
-`python -m bench.serve DATABASE_URL PORT DATA_DIR ADMIN_KEY`: no model, no Twilio, no SES
-(messages would go to the outbox), the service's default settings otherwise. Access logs
-are off so the figures are the service's work, not its terminal's.
+`python -m bench.serve DATABASE_URL PORT DATA_DIR ADMIN_KEY RUN_WORKER`: no model, no
+Twilio, no SES (messages would go to the outbox), the service's default settings otherwise.
+Access logs are off so the figures are the service's work, not its terminal's.
 """
 
 from __future__ import annotations
@@ -34,31 +35,41 @@ def with_counters_route(app: Any) -> Any:
     return bench_app
 
 
-def main(database_url: str, port: str, data_dir: str, admin_key: str) -> None:
-    os.environ.setdefault("LANGGRAPH_STRICT_MSGPACK", "true")  # as `python -m server` does
-    import uvicorn
-
-    from bench import db_counters
-    from server.app import create_app
+def bench_settings(database_url: str, **overrides: Any) -> Any:
+    """The service's default settings without credentials (no model, outbox transports)."""
     from server.settings import Settings
 
-    db_counters.install()
-    settings = Settings(
+    return Settings(
         _env_file=None,
         database_url=database_url,
-        port=int(port),
-        data_dir=data_dir,
-        admin_api_key=admin_key,
         log_level="warning",
         openai_api_key=None,
         twilio_account_sid=None,
         twilio_auth_token=None,
         twilio_whatsapp_from=None,
         ses_from_email=None,
+        **overrides,
+    )
+
+
+def main(database_url: str, port: str, data_dir: str, admin_key: str, run_worker: str) -> None:
+    os.environ.setdefault("LANGGRAPH_STRICT_MSGPACK", "true")  # as `python -m server` does
+    import uvicorn
+
+    from bench import db_counters
+    from server.app import create_app
+
+    db_counters.install()
+    settings = bench_settings(
+        database_url,
+        port=int(port),
+        data_dir=data_dir,
+        admin_api_key=admin_key,
+        run_worker=run_worker == "true",
     )
     app = with_counters_route(create_app(settings))
     uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

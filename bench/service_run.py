@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from bench.postgres import (
     process_cpu_s,
 )
 from bench.serve import COUNTERS_PATH
+from bench.serve_worker import COUNTERS_EVERY_S
 from bench.workload import CREATOR, BenchEvent, client_queues, lead_body, lead_ids
 from server.retention import compact_checkpoints
 
@@ -77,17 +79,28 @@ class StatusWatch:
             await asyncio.sleep(POLL_S)
 
 
-def _start(database_url: str, folder: Path, port: int) -> subprocess.Popen:
+def _launch(args: list[str], log_path: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BENCH_", "DATABASE_URL"))}
-    with (folder / f"service-{port}.log").open("w") as log:
+    with log_path.open("w") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "bench.serve", database_url, str(port), str(folder), ADMIN_KEY],
+            [sys.executable, "-m", *args],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+def _start(database_url: str, folder: Path, port: int, run_worker: bool) -> subprocess.Popen:
+    args = ["bench.serve", database_url, str(port), str(folder), ADMIN_KEY, str(run_worker).lower()]
+    return _launch(args, folder / f"service-{port}.log")
+
+
+def _start_worker(database_url: str, folder: Path, counters: Path) -> subprocess.Popen:
+    return _launch(
+        ["bench.serve_worker", database_url, str(counters)], counters.with_suffix(".log")
+    )
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -100,26 +113,43 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
+@dataclass
+class RunningService:
+    """The service's processes: the API (pid first) and its workers apart, if any."""
+
+    pids: list[int]
+    base_url: str
+    worker_counters: list[Path]
+
+
 @contextlib.asynccontextmanager
-async def running_server(database_url: str, folder: Path) -> AsyncIterator[tuple[int, str]]:
-    """The service in its own process: (its pid, its base URL). Its log: folder/service-*.log."""
+async def running_server(
+    database_url: str, folder: Path, workers: int
+) -> AsyncIterator[RunningService]:
+    """The API in its own process with its worker inside (`workers` 0, as `make run`) or
+    with `workers` worker processes apart (as docker-compose). Logs: folder/service-*.log."""
     port = _free_port()
-    proc = _start(database_url, folder, port)
+    procs = [_start(database_url, folder, port, run_worker=workers == 0)]
+    counters = [folder / f"worker-{port}-{n}.json" for n in range(workers)]
+    procs += [_start_worker(database_url, folder, path) for path in counters]
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient() as client:
             for _ in range(600):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"the service exited with {proc.returncode}")
+                if any(proc.poll() is not None for proc in procs):
+                    raise RuntimeError("a service process exited; see its log in " + str(folder))
                 with contextlib.suppress(httpx.TransportError):
-                    if (await client.get(f"{base}/health/ready")).status_code == 200:
+                    if (await client.get(f"{base}/health/ready")).status_code == 200 and all(
+                        path.exists() for path in counters
+                    ):
                         break
                 await asyncio.sleep(0.2)
             else:
                 raise RuntimeError("the service did not get ready within two minutes")
-        yield proc.pid, base
+        yield RunningService([proc.pid for proc in procs], base, counters)
     finally:
-        _stop(proc)
+        for proc in procs:
+            _stop(proc)
 
 
 async def _post_event(client: httpx.AsyncClient, event: BenchEvent) -> str:
@@ -163,14 +193,19 @@ async def _burst_latencies(
     return [float(latency[event_id]) for event_id in ids]
 
 
-async def _sample(client: httpx.AsyncClient, pid: int, database_url: str, postmaster: int | None):
-    counts = (await client.get(COUNTERS_PATH)).json()
+async def _sample(
+    client: httpx.AsyncClient, service: RunningService, database_url: str, postmaster: int | None
+) -> Sample:
+    counts = [(await client.get(COUNTERS_PATH)).json()]
+    if service.worker_counters:
+        await asyncio.sleep(3 * COUNTERS_EVERY_S)  # the workers' files are that fresh
+        counts += [json.loads(path.read_text()) for path in service.worker_counters]
     return Sample(
         wall_s=time.perf_counter(),
-        python_cpu_s=process_cpu_s(pid),
+        python_cpu_s=sum(process_cpu_s(pid) for pid in service.pids),
         postgres_cpu_s=postgres_cpu_s(postmaster) if postmaster else None,
-        round_trips=counts["round_trips"],
-        statements=counts["statements"],
+        round_trips=sum(c["round_trips"] for c in counts),
+        statements=sum(c["statements"] for c in counts),
         checkpoint_bytes=checkpoint_bytes(database_url),
     )
 
@@ -200,15 +235,16 @@ async def run_service(
     leads: int,
     concurrency: int,
     burst_leads: int,
+    workers: int,
 ) -> tuple[dict[str, float | None], dict[str, Any]]:
     """One measured round on an empty database: per-event figures, and the bursts' latencies
     and the decisions' reasons."""
     lead_names = lead_ids("lead", leads)
     warm_names, burst_names = lead_ids("warm", WARM_UP_LEADS), lead_ids("burst", burst_leads)
     async with (
-        running_server(database_url, folder) as (pid, base),
+        running_server(database_url, folder, workers) as service,
         httpx.AsyncClient(
-            base_url=base,
+            base_url=service.base_url,
             headers={"Authorization": f"Bearer {ADMIN_KEY}"},
             limits=httpx.Limits(max_connections=concurrency + 4),
             timeout=60,
@@ -223,9 +259,9 @@ async def run_service(
             await asyncio.gather(*(_run_queue(client, watch, q) for q in warm_up))
 
             queues = client_queues(lead_names, events, concurrency)
-            before = await _sample(client, pid, database_url, postmaster)
+            before = await _sample(client, service, database_url, postmaster)
             await asyncio.gather(*(_run_queue(client, watch, q) for q in queues))
-            after = await _sample(client, pid, database_url, postmaster)
+            after = await _sample(client, service, database_url, postmaster)
             cur = await conn.execute(
                 "SELECT decision->>'reason', count(*) FROM events"
                 " WHERE consumer_id LIKE 'lead-%%' GROUP BY 1"
