@@ -33,16 +33,6 @@ async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> 
     thread_id = sales_thread_id(body.creator_id, body.consumer_id)
     request_hash = body.request_hash()
     async with services.pool.connection() as conn, conn.transaction():
-        if await creator_records.get_creator(conn, ALL_CREATORS, body.creator_id) is None:
-            raise HTTPException(
-                422, f"creator_id {body.creator_id!r} does not exist; create it with POST /creators"
-            )
-        if not await leads.hold_lead(conn, body.creator_id, body.consumer_id):
-            raise HTTPException(
-                422,
-                f"consumer_id {body.consumer_id!r} is not a lead of {body.creator_id!r}; "
-                "create it with POST /consumers",
-            )
         row = await event_log.insert_event(
             conn,
             {
@@ -59,6 +49,7 @@ async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> 
         )
         duplicate = row is None
         if duplicate:
+            await _no_such_lead_or_creator(conn, body.creator_id, body.consumer_id)
             existing = await event_log.get_event(conn, ALL_CREATORS, event_id)
             if existing["request_hash"] != request_hash:
                 raise HTTPException(
@@ -74,6 +65,21 @@ async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> 
         "status": existing["status"] if duplicate else "queued",
         "duplicate": duplicate,
     }
+
+
+async def _no_such_lead_or_creator(conn: Any, creator_id: str, consumer_id: str) -> None:
+    """422 naming what is missing, when the event's lead (or creator) does not exist."""
+    if await leads.hold_lead(conn, creator_id, consumer_id):
+        return
+    if await creator_records.get_creator(conn, ALL_CREATORS, creator_id) is None:
+        raise HTTPException(
+            422, f"creator_id {creator_id!r} does not exist; create it with POST /creators"
+        )
+    raise HTTPException(
+        422,
+        f"consumer_id {consumer_id!r} is not a lead of {creator_id!r}; "
+        "create it with POST /consumers",
+    )
 
 
 @router.get("/events", response_model=EventList, responses=error_responses(401, 404, 422))

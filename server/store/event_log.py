@@ -18,14 +18,19 @@ EVENT_VIEW = """
 
 
 async def insert_event(conn: AsyncConnection, event: dict[str, Any]) -> Row | None:
-    """Insert the event; None when its id is already taken (the caller compares hashes)."""
+    """Insert the event if its lead exists, holding the lead against erasure until the
+    transaction ends; None when there is no such lead or the id is taken (the caller tells
+    which). One round trip."""
     return await one(
         conn,
         """
+        WITH lead AS (
+            SELECT 1 FROM consumers WHERE creator_id = %(creator_id)s AND id = %(consumer_id)s
+               FOR KEY SHARE)
         INSERT INTO events (id, creator_id, consumer_id, thread_id, type, source, payload,
                             occurred_at, request_hash)
-        VALUES (%(id)s, %(creator_id)s, %(consumer_id)s, %(thread_id)s, %(type)s, %(source)s,
-                %(payload)s, %(occurred_at)s, %(request_hash)s)
+        SELECT %(id)s, %(creator_id)s, %(consumer_id)s, %(thread_id)s, %(type)s, %(source)s,
+               %(payload)s, %(occurred_at)s, %(request_hash)s FROM lead
         ON CONFLICT (id) DO NOTHING RETURNING *""",
         {**event, "payload": Jsonb(event["payload"])},
     )
