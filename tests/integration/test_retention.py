@@ -14,6 +14,7 @@ from tests.conftest import (
     NEHA,
     create_consumer,
     create_creator,
+    post_page_view,
     running_service,
     wait_for_event,
     wait_for_message,
@@ -29,18 +30,8 @@ START = datetime(2026, 11, 2, 5, 30)
 
 
 async def view(client, lead: dict, at: datetime) -> dict:
-    answer = await client.post(
-        "/events",
-        json={
-            "creator_id": "ajay_shenoy",
-            "consumer_id": lead["external_id"],
-            "type": "page_view",
-            "payload": {},
-            "occurred_at": at.isoformat() + "Z",
-        },
-    )
-    assert answer.status_code == 202, answer.text
-    return await wait_for_event(client, answer.json()["event_id"])
+    event_id = await post_page_view(client, lead["external_id"], at.isoformat() + "Z")
+    return await wait_for_event(client, event_id)
 
 
 def stored(database_url: str, thread_id: str) -> dict[str, int]:
