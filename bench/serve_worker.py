@@ -50,4 +50,6 @@ async def run(database_url: str, counters_file: str) -> None:
 
 if __name__ == "__main__":
     os.environ.setdefault("LANGGRAPH_STRICT_MSGPACK", "true")
-    asyncio.run(run(*sys.argv[1:3]))
+    from server import event_loop
+
+    event_loop.run(run(*sys.argv[1:3]))

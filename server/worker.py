@@ -15,6 +15,8 @@ import os
 import signal
 import sys
 
+from server import event_loop
+
 
 async def run() -> None:
     from server.services import open_services
@@ -63,7 +65,7 @@ def main() -> None:
     if parser.parse_args().check:
         sys.exit(check())
     os.environ.setdefault("LANGGRAPH_STRICT_MSGPACK", "true")
-    asyncio.run(run())
+    event_loop.run(run())
 
 
 if __name__ == "__main__":
