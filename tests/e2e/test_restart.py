@@ -20,6 +20,17 @@ from tests.e2e.processes import free_port, wait_until_answering
 from tests.standins.twilio_server import TwilioStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
+# A loaded machine can take seconds to answer (the first POST /creators builds a profile):
+# these tests wait for outcomes, never for speed, so no answer here is too slow.
+HTTP_TIMEOUT_S = 60
+
+
+def post(url: str, **kwargs) -> httpx.Response:
+    return httpx.post(url, timeout=HTTP_TIMEOUT_S, **kwargs)
+
+
+def get(url: str, **kwargs) -> httpx.Response:
+    return httpx.get(url, timeout=HTTP_TIMEOUT_S, **kwargs)
 
 
 @contextmanager
@@ -53,15 +64,13 @@ def wait_until(check, timeout=40.0):
 
 
 def pending_approval(base: str) -> dict:
-    httpx.post(
+    post(
         f"{base}/creators",
         json={"username": "ajay_shenoy", "marketplace_data": load_creator("ajay_shenoy")},
         headers=ADMIN_HEADERS,
     )
-    httpx.post(
-        f"{base}/consumers", json={"creator_id": "ajay_shenoy", **NEHA}, headers=ADMIN_HEADERS
-    )
-    event_id = httpx.post(
+    post(f"{base}/consumers", json={"creator_id": "ajay_shenoy", **NEHA}, headers=ADMIN_HEADERS)
+    event_id = post(
         f"{base}/events",
         headers=ADMIN_HEADERS,
         json={
@@ -74,11 +83,11 @@ def pending_approval(base: str) -> dict:
     ).json()["event_id"]
 
     def processed():
-        body = httpx.get(f"{base}/events/{event_id}", headers=ADMIN_HEADERS).json()
+        body = get(f"{base}/events/{event_id}", headers=ADMIN_HEADERS).json()
         return body if body["status"] == "processed" else None
 
     decision = wait_until(processed)["decision"]
-    return httpx.get(f"{base}/approvals/{decision['approval_id']}", headers=ADMIN_HEADERS).json()
+    return get(f"{base}/approvals/{decision['approval_id']}", headers=ADMIN_HEADERS).json()
 
 
 def messages(database_url: str) -> list[tuple]:
@@ -111,7 +120,7 @@ def test_a_draft_paused_in_one_process_is_approved_from_another_and_sent_once(en
         approval = pending_approval(base)
         first.kill()  # no goodbye: the draft lives only in Postgres now
     with service("server", {**base_env, "RUN_WORKER": "false"}, port):
-        answer = httpx.post(
+        answer = post(
             f"{base}/approvals/{approval['id']}/decision",
             json={"decisions": [{"type": "approve"}]},
             headers=ADMIN_HEADERS,
@@ -134,7 +143,7 @@ def test_a_worker_killed_during_the_send_never_sends_twice(env, database_url):
     base = f"http://127.0.0.1:{port}"
     with service("server", base_env, port) as first:
         approval = pending_approval(base)
-        httpx.post(
+        post(
             f"{base}/approvals/{approval['id']}/decision",
             json={"decisions": [{"type": "approve"}]},
             headers=ADMIN_HEADERS,
@@ -153,7 +162,7 @@ LEADS = 50
 
 def fifty_pending_approvals(base: str) -> list[str]:
     event_ids = []
-    with httpx.Client(base_url=base, headers=ADMIN_HEADERS) as client:
+    with httpx.Client(base_url=base, headers=ADMIN_HEADERS, timeout=HTTP_TIMEOUT_S) as client:
         client.post(
             "/creators",
             json={"username": "ajay_shenoy", "marketplace_data": load_creator("ajay_shenoy")},
@@ -206,7 +215,7 @@ def test_killing_the_service_during_fifty_sends_loses_none_and_sends_none_twice(
         approvals = fifty_pending_approvals(base)
         assert len(set(approvals)) == LEADS and all(approvals)
         for approval_id in approvals:
-            answer = httpx.post(
+            answer = post(
                 f"{base}/approvals/{approval_id}/decision",
                 json={"decisions": [{"type": "approve"}]},
                 headers=ADMIN_HEADERS,

@@ -69,15 +69,17 @@ def test_the_readme_walkthrough_works_twice_on_the_same_data_folder(tmp_path):
             assert "new_lead" in walked.stdout and "'act': True" in walked.stdout
             # What it shows as new is this paste's message, sent for this paste's lead.
             [message] = httpx.get(
-                f"{base}/messages", params={"consumer_id": lead}, headers=admin
+                f"{base}/messages", params={"consumer_id": lead}, headers=admin, timeout=60
             ).json()["messages"]
             assert message["status"] == "recorded" and message["body"] in shown
             assert "Ajay" in message["body"]
             assert "https://marketplace.example/ajay_shenoy/" in message["body"]
-            everything = httpx.get(f"{base}/messages", headers=admin).json()["messages"]
+            everything = httpx.get(f"{base}/messages", headers=admin, timeout=60).json()["messages"]
             assert len(everything) == paste
             # The creator approved it with their own key, not the admin key.
-            thread = httpx.get(f"{base}/threads/ajay_shenoy/{lead}", headers=admin).json()
+            thread = httpx.get(
+                f"{base}/threads/ajay_shenoy/{lead}", headers=admin, timeout=60
+            ).json()
             approved = [e for e in thread["audit_log"] if e["action"] == "draft_approved"]
             assert [e["actor"] for e in approved] == ["creator"]
             # The PATCH changed only the time zone; the paging counted every lead, one a page.
