@@ -17,6 +17,7 @@ from domain.auto_approval import DEFAULT_THRESHOLD
 from domain.event_payload import payload_for_graph
 from graphs.context import SalesContext
 from graphs.state import ConsumerFacts, EventFacts
+from server.checkpoint_reads import reusing_reads
 from server.draft_expiry import expire_if_due
 from server.profile_cache import ProfileCache
 from server.store import agent_settings, approval_queue, creator_profiles, event_log, leads
@@ -127,21 +128,32 @@ class SalesRunner:
         consumer = event["consumer"]
         config = self._config(event["thread_id"])
         context = sales_context(event["creator_id"], event["agent"], profile, version)
-
-        snapshot = await self._graph.aget_state(config)
-        values = snapshot.values
-        if (values.get("event") or {}).get("id") != event_id:
-            await self._end_closed_wait(snapshot, config, context)
-            graph_input = {"event": event_facts(event), "consumer": consumer_facts(consumer)}
-            values = await self._run(graph_input, config, context)
-        elif snapshot.tasks and not snapshot.interrupts:
-            # An earlier attempt stopped mid-run: continue from its checkpoint.
-            values = await self._run(None, config, context)
-        # else it already finished (or reached the approval wait): only record it.
+        with reusing_reads():  # the state read below and the run's own read are one
+            values = await self._run_event(event, consumer, config, context)
         async with self._pool.connection() as conn:
             await event_log.finish_event_and_context(
                 conn, event, outcome_of(values), values.get("context") or {}
             )
+
+    async def _run_event(
+        self,
+        event: dict[str, Any],
+        consumer: dict[str, Any],
+        config: dict[str, Any],
+        context: SalesContext,
+    ) -> dict[str, Any]:
+        """Run the graph for the event, go on with a run an earlier attempt left midway, or
+        only read what an earlier attempt finished; the thread's state values at the end."""
+        snapshot = await self._graph.aget_state(config)
+        values = snapshot.values
+        if (values.get("event") or {}).get("id") != event["id"]:
+            await self._end_closed_wait(snapshot, config, context)
+            graph_input = {"event": event_facts(event), "consumer": consumer_facts(consumer)}
+            return await self._run(graph_input, config, context)
+        if snapshot.tasks and not snapshot.interrupts:
+            # An earlier attempt stopped mid-run: continue from its checkpoint.
+            return await self._run(None, config, context)
+        return values  # it already finished (or reached the approval wait): only record it
 
     async def _end_closed_wait(
         self, snapshot: Any, config: dict[str, Any], context: SalesContext

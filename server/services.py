@@ -11,13 +11,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.graph.state import CompiledStateGraph
 from psycopg_pool import AsyncConnectionPool
 
 from graphs.creator_onboarding import OnboardingAdapters, build_onboarding_graph
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
+from server.checkpoint_reads import ReusingSaver
 from server.digest_sender import DigestSender
 from server.jobs import JobQueue, new_queue_app, schedule_agent_send
 from server.onboarding_runner import OnboardingRunner
@@ -100,7 +100,7 @@ async def open_services(settings: Settings) -> Services:
     pool: AsyncConnectionPool | None = None
     try:
         pool = await db.open_pool(url, settings.db_pool_max_size)
-        saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+        saver = ReusingSaver(pool)  # type: ignore[arg-type]
         async with pool.connection() as conn:
             await db.apply_migrations(conn, extra_setup=saver.setup)
         # The saver serialises every call behind one lock; with a pool it can use them all.
