@@ -11,6 +11,7 @@ from pathlib import Path
 os.environ.setdefault("LANGGRAPH_STRICT_MSGPACK", "true")  # as the service runs
 
 from bench.baseline import run_baseline  # noqa: E402
+from bench.baseline_new_leads import run_new_lead_baseline  # noqa: E402
 from bench.config import BenchConfig  # noqa: E402
 from bench.postgres import (  # noqa: E402
     create_database,
@@ -21,12 +22,29 @@ from bench.postgres import (  # noqa: E402
 )
 from bench.report import RoundResult, render, write_report  # noqa: E402
 from bench.service_run import run_service  # noqa: E402
+from bench.service_targets import run_service_targets  # noqa: E402
 
 
 def _line(side: str, figures: dict) -> str:
     return f"  {side:8} " + ", ".join(
         f"{k} {v:.2f}" for k, v in figures.items() if isinstance(v, float)
     )
+
+
+async def _run_targets(config: BenchConfig, server_url: str, folder: Path) -> dict:
+    """New leads on the bare loop, then the service's target figures, each on a fresh
+    database, right after the quiet rounds' pair so both sides share the load."""
+    base_db = create_database(server_url, "bench_new_leads")
+    try:
+        base_rate = await run_new_lead_baseline(base_db, config.new_leads, config.concurrency)
+    finally:
+        drop_database(server_url, base_db)
+    service_db = create_database(server_url, "bench_targets")
+    try:
+        figures = await run_service_targets(service_db, folder, config)
+    finally:
+        drop_database(server_url, service_db)
+    return {"baseline_new_lead_events_per_s": base_rate, **figures}
 
 
 async def run_rounds(config: BenchConfig, server_url: str, folder: Path) -> list[RoundResult]:
@@ -57,7 +75,9 @@ async def run_rounds(config: BenchConfig, server_url: str, folder: Path) -> list
         finally:
             drop_database(server_url, service_db)
         print(_line("service", {**service, **extra}), flush=True)
-        rounds.append(RoundResult(baseline, service, extra))
+        targets = await _run_targets(config, server_url, folder)
+        print(_line("targets", targets), flush=True)
+        rounds.append(RoundResult(baseline, service, extra, targets))
     return rounds
 
 

@@ -13,6 +13,10 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name) or default)
 
 
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
+
+
 @dataclass(frozen=True)
 class BenchConfig:
     # Quiet events per round and side (12 per lead by default); both sides run the same
@@ -25,6 +29,15 @@ class BenchConfig:
     concurrency: int = 32
     # Leads given three events posted together, per round (the burst latency).
     burst_leads: int = 5
+    # New leads per round and side (their first page view drafts and waits for approval);
+    # the service's drafts are then approved at `approval_rate` per second.
+    new_leads: int = 200
+    approval_rate: float = 20.0
+    # Quiet events on one thread, one after another (its first ten against its last ten).
+    thread_events: int = 1000
+    # Events posted at a fixed rate for the ingest acknowledgement, for this many seconds.
+    ingest_rate: float = 100.0
+    ingest_seconds: float = 10.0
     # Worker processes apart from the API, as docker-compose runs the service (1); 0 runs
     # the worker inside the API process, as `make run` does.
     workers: int = 1
@@ -41,6 +54,11 @@ class BenchConfig:
             leads=_int("BENCH_LEADS", cls.leads),
             concurrency=_int("BENCH_CONCURRENCY", cls.concurrency),
             burst_leads=_int("BENCH_BURST_LEADS", cls.burst_leads),
+            new_leads=_int("BENCH_NEW_LEADS", cls.new_leads),
+            approval_rate=_float("BENCH_APPROVAL_RATE", cls.approval_rate),
+            thread_events=_int("BENCH_THREAD_EVENTS", cls.thread_events),
+            ingest_rate=_float("BENCH_INGEST_RATE", cls.ingest_rate),
+            ingest_seconds=_float("BENCH_INGEST_SECONDS", cls.ingest_seconds),
             workers=int(os.environ.get("BENCH_WORKERS") or cls.workers),
             database_url=os.environ.get("BENCH_DATABASE_URL") or None,
             report_path=Path(os.environ.get("BENCH_REPORT") or REPORT_PATH),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 
 # The per-event figures of a round, in the report's order: (key, label, unit).
@@ -44,3 +45,16 @@ def per_event(before: Sample, after: Sample, events: int) -> dict[str, float | N
         "statements": rate(after.statements - before.statements),
         "checkpoint_bytes": rate(after.checkpoint_bytes - before.checkpoint_bytes),
     }
+
+
+def percentile(values: list[float], pct: int) -> float:
+    """The `pct`-th percentile of `values` (linear between the two nearest samples)."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
+
+
+def offered_rate(issued_at: list[float]) -> float | None:
+    """Requests per second as issued: from the first to the last."""
+    span = max(issued_at) - min(issued_at) if issued_at else 0.0
+    return (len(issued_at) - 1) / span if span > 0 else None

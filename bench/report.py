@@ -12,6 +12,7 @@ from typing import Any
 
 from bench.config import BenchConfig
 from bench.measure import METRICS
+from bench.report_targets import details_table, targets_table
 
 COMMAND = "make bench"
 
@@ -21,6 +22,8 @@ class RoundResult:
     baseline: dict[str, float | None]
     service: dict[str, float | None]
     extra: dict[str, Any] = field(default_factory=dict)
+    # The figures of bench/service_targets.py and the bare loop's new-lead throughput.
+    targets: dict[str, float | None] = field(default_factory=dict)
 
 
 def _spread(values: list[float | None]) -> tuple[float, float, float] | None:
@@ -83,7 +86,12 @@ def render(
         f"{config.events} quiet events per side and round over {config.leads} leads "
         f"({config.concurrency} at a time), {config.burst_leads} bursts of three per round "
         "(`BENCH_EVENTS`, `BENCH_ROUNDS`, `BENCH_LEADS`, `BENCH_CONCURRENCY`, "
-        "`BENCH_BURST_LEADS`; `BENCH_DATABASE_URL` for an existing Postgres).",
+        "`BENCH_BURST_LEADS`; `BENCH_DATABASE_URL` for an existing Postgres); then, per "
+        f"round, {config.new_leads} new leads per side, their drafts approved at "
+        f"{config.approval_rate:g}/s, {config.thread_events} events on one thread and "
+        f"{config.ingest_seconds:g} s of events offered at {config.ingest_rate:g}/s "
+        "(`BENCH_NEW_LEADS`, `BENCH_APPROVAL_RATE`, `BENCH_THREAD_EVENTS`, "
+        "`BENCH_INGEST_RATE`, `BENCH_INGEST_SECONDS`).",
         "- Service topology: "
         + (
             f"the API process and {config.workers} worker process(es) apart, as "
@@ -93,6 +101,15 @@ def render(
             else "one process, the API with its worker inside, as `make run` runs it "
             "(`BENCH_WORKERS=0`)."
         ),
+        "",
+        "## Issue 10's targets",
+        "",
+        "Each figure min / median / max over the rounds; met when every round meets it "
+        "(how each is measured: below).",
+        "",
+        *targets_table(rounds),
+        "",
+        "## Quiet events",
         "",
         "Each cell: min / median / max over the rounds. The ratio is service / baseline, "
         "round by round (for throughput higher is better, for the rest lower).",
@@ -108,6 +125,7 @@ def render(
             f"| {name} | {_cell(base)} | {_cell(svc)} | {_cell(_spread(_ratios(rounds, key)))} |"
         )
     second = _spread([r.extra.get("burst_second_ms") for r in rounds])
+    gap = _spread([r.extra.get("burst_second_after_first_ms") for r in rounds])
     third = _spread([r.extra.get("burst_third_ms") for r in rounds])
     kept_before = _spread([r.extra.get("checkpoint_live_bytes_before_retention") for r in rounds])
     kept_after = _spread([r.extra.get("checkpoint_live_bytes_after_retention") for r in rounds])
@@ -123,6 +141,8 @@ def render(
         "",
         f"- 2nd event: {_cell(second)} ms",
         f"- 3rd event: {_cell(third)} ms",
+        f"- 2nd event's `processed_at` after the 1st's: {_cell(gap)} ms (the target: at most "
+        "100 ms)",
         "",
         "Retention (service only): live checkpoint rows per event of the round (every event "
         "the round posted), before and after the retention job with `CHECKPOINT_KEEP_DAYS=0` "
@@ -137,6 +157,10 @@ def render(
         "## Rounds",
         "",
         _rounds_table(rounds),
+        "",
+        "Behind the targets (bench/service_targets.py), round by round:",
+        "",
+        *details_table(rounds),
         "",
         "## How it measures",
         "",
@@ -173,6 +197,33 @@ def render(
         "figures include its job queue (fetching and finishing jobs, heartbeats).",
         "- **Checkpoint bytes**: growth of `pg_total_relation_size` of `checkpoints`, "
         "`checkpoint_blobs` and `checkpoint_writes` over the measured stretch, per event.",
+        "- **New leads** (`bench/new_leads.py`, `bench/baseline_new_leads.py`): each new "
+        "lead's first page view, which drafts (the template drafter, no model) and stops at "
+        "the approval interrupt; events / wall time over the leads, 32 at a time, after four "
+        "warm-up leads. The service: `POST /events` until the event leaves `queued` (its "
+        "draft is pending then), on a second service of the same topology on its own fresh "
+        "database. The baseline: a bare graph `update_context -> should_act -> draft -> save "
+        "-> request_approval`, where `draft` fills a one-line template, `save` inserts the "
+        "draft as one row of a `bench_drafts` table and `request_approval` calls "
+        "`interrupt()`, on `AsyncPostgresSaver` as the quiet baseline.",
+        "- **Approve to provider call** (`bench/approvals.py`): that second service sends "
+        "WhatsApp through the project's Twilio stand-in (`tests/standins/twilio_server.py`, "
+        "in the bench process, stamping each message's arrival); each new lead's draft is "
+        "approved with `POST /approvals/{id}/decision`, open loop at the set rate (each "
+        "request at its time, whatever the earlier ones are doing); latency from issuing "
+        "the POST to the stand-in taking the message, p50 / p99 / max over the round's "
+        "approvals (those sent within 30 s; the count sent is in the table above).",
+        "- **One thread** (`bench/one_thread.py`): one lead's quiet events (a booking, then a "
+        "page view a minute), each posted once the one before is processed; each event's "
+        "`received_at` to `processed_at`, the median of the first ten against the median "
+        "of the last ten.",
+        "- **Ingest acknowledgement** (`bench/ingest.py`): quiet events over 64 leads of "
+        "their own, `POST /events` open loop at the set rate; each request's time from "
+        "being issued to its 202, p50 / p99 / max. The worker processes them meanwhile "
+        "(what it has not done when the offer ends is left). The offered rate in the table "
+        "above is the rate the bench managed to issue them at.",
+        "- **Second event after the first**: the bursts above, the 2nd event's "
+        "`processed_at` less the 1st's, median over the round's bursts.",
         "- Other sessions may share this machine: compare the sides within a run (they are "
         "interleaved so both see the same load), not runs across days.",
         "",

@@ -2,8 +2,9 @@
 docker-compose runs it (the API here, workers apart: `bench.serve_worker`), plus the
 bench's round-trip counters and one extra route, `GET /__bench/counters`, that reports them.
 
-`python -m bench.serve DATABASE_URL PORT DATA_DIR ADMIN_KEY RUN_WORKER`: no model, no
-Twilio, no SES (messages would go to the outbox), the service's default settings otherwise.
+`python -m bench.serve DATABASE_URL PORT DATA_DIR ADMIN_KEY RUN_WORKER [TWILIO_URL]`: no
+model, no SES, and no Twilio (messages would go to the outbox) unless TWILIO_URL names a
+Twilio stand-in; the service's default settings otherwise.
 Access logs are off so the figures are the service's work, not its terminal's.
 """
 
@@ -35,24 +36,43 @@ def with_counters_route(app: Any) -> Any:
     return bench_app
 
 
-def bench_settings(database_url: str, **overrides: Any) -> Any:
-    """The service's default settings without credentials (no model, outbox transports)."""
+# Credentials the Twilio stand-in takes (any account works there).
+TWILIO_CREDENTIALS = {
+    "twilio_account_sid": "AC" + "0" * 32,
+    "twilio_auth_token": "bench-token",
+    "twilio_whatsapp_from": "whatsapp:+14155238886",
+}
+
+
+def bench_settings(database_url: str, twilio_url: str | None = None, **overrides: Any) -> Any:
+    """The service's default settings without credentials (no model, outbox transports),
+    or with WhatsApp through the Twilio stand-in at `twilio_url`."""
     from server.settings import Settings
 
+    twilio = (
+        {**TWILIO_CREDENTIALS, "twilio_api_base_url": twilio_url}
+        if twilio_url
+        else dict.fromkeys(TWILIO_CREDENTIALS)
+    )
     return Settings(
         _env_file=None,
         database_url=database_url,
         log_level="warning",
         openai_api_key=None,
-        twilio_account_sid=None,
-        twilio_auth_token=None,
-        twilio_whatsapp_from=None,
         ses_from_email=None,
+        **twilio,
         **overrides,
     )
 
 
-def main(database_url: str, port: str, data_dir: str, admin_key: str, run_worker: str) -> None:
+def main(
+    database_url: str,
+    port: str,
+    data_dir: str,
+    admin_key: str,
+    run_worker: str,
+    twilio_url: str | None = None,
+) -> None:
     os.environ.setdefault("LANGGRAPH_STRICT_MSGPACK", "true")  # as `python -m server` does
     import uvicorn
 
@@ -62,6 +82,7 @@ def main(database_url: str, port: str, data_dir: str, admin_key: str, run_worker
     db_counters.install()
     settings = bench_settings(
         database_url,
+        twilio_url,
         port=int(port),
         data_dir=data_dir,
         admin_api_key=admin_key,
@@ -72,4 +93,4 @@ def main(database_url: str, port: str, data_dir: str, admin_key: str, run_worker
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:6])
+    main(*sys.argv[1:7])

@@ -1,7 +1,7 @@
 """A job worker apart from the API, as `make worker` runs it, with the bench's round-trip
 counters written to a file every COUNTERS_EVERY_S (the bench reads them from there).
 
-`python -m bench.serve_worker DATABASE_URL COUNTERS_FILE`; stops on SIGTERM.
+`python -m bench.serve_worker DATABASE_URL COUNTERS_FILE [TWILIO_URL]`; stops on SIGTERM.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ async def _write_counters(path: Path) -> None:
         await asyncio.sleep(COUNTERS_EVERY_S)
 
 
-async def run(database_url: str, counters_file: str) -> None:
+async def run(database_url: str, counters_file: str, twilio_url: str | None = None) -> None:
     from bench import db_counters
     from bench.serve import bench_settings
     from server.services import open_services
 
     db_counters.install()
-    settings = bench_settings(database_url)
+    settings = bench_settings(database_url, twilio_url)
     services = await open_services(settings)
     worker = asyncio.create_task(
         services.jobs.run_worker(settings.worker_concurrency, settings.worker_stalled_after_s)
@@ -52,4 +52,4 @@ if __name__ == "__main__":
     os.environ.setdefault("LANGGRAPH_STRICT_MSGPACK", "true")
     from server import event_loop
 
-    event_loop.run(run(*sys.argv[1:3]))
+    event_loop.run(run(*sys.argv[1:4]))

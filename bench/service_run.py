@@ -92,14 +92,16 @@ def _launch(args: list[str], log_path: Path) -> subprocess.Popen:
         )
 
 
-def _start(database_url: str, folder: Path, port: int, run_worker: bool) -> subprocess.Popen:
+def _start(
+    database_url: str, folder: Path, port: int, run_worker: bool, twilio: list[str]
+) -> subprocess.Popen:
     args = ["bench.serve", database_url, str(port), str(folder), ADMIN_KEY, str(run_worker).lower()]
-    return _launch(args, folder / f"service-{port}.log")
+    return _launch(args + twilio, folder / f"service-{port}.log")
 
 
-def _start_worker(database_url: str, folder: Path, counters: Path) -> subprocess.Popen:
+def _start_worker(database_url: str, counters: Path, twilio: list[str]) -> subprocess.Popen:
     return _launch(
-        ["bench.serve_worker", database_url, str(counters)], counters.with_suffix(".log")
+        ["bench.serve_worker", database_url, str(counters), *twilio], counters.with_suffix(".log")
     )
 
 
@@ -124,14 +126,16 @@ class RunningService:
 
 @contextlib.asynccontextmanager
 async def running_server(
-    database_url: str, folder: Path, workers: int
+    database_url: str, folder: Path, workers: int, twilio_url: str | None = None
 ) -> AsyncIterator[RunningService]:
     """The API in its own process with its worker inside (`workers` 0, as `make run`) or
-    with `workers` worker processes apart (as docker-compose). Logs: folder/service-*.log."""
+    with `workers` worker processes apart (as docker-compose); WhatsApp through the Twilio
+    stand-in at `twilio_url`, if given. Logs: folder/service-*.log."""
     port = _free_port()
-    procs = [_start(database_url, folder, port, run_worker=workers == 0)]
+    twilio = [twilio_url] if twilio_url else []
+    procs = [_start(database_url, folder, port, workers == 0, twilio)]
     counters = [folder / f"worker-{port}-{n}.json" for n in range(workers)]
-    procs += [_start_worker(database_url, folder, path) for path in counters]
+    procs += [_start_worker(database_url, path, twilio) for path in counters]
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient() as client:
@@ -152,8 +156,8 @@ async def running_server(
             _stop(proc)
 
 
-async def _post_event(client: httpx.AsyncClient, event: BenchEvent) -> str:
-    answer = await client.post("/events", json=event.body())
+async def post_event(client: httpx.AsyncClient, body: dict[str, Any]) -> str:
+    answer = await client.post("/events", json=body)
     if answer.status_code != 202:
         raise RuntimeError(f"POST /events answered {answer.status_code}: {answer.text}")
     return answer.json()["event_id"]
@@ -161,36 +165,41 @@ async def _post_event(client: httpx.AsyncClient, event: BenchEvent) -> str:
 
 async def _run_queue(client: httpx.AsyncClient, watch: StatusWatch, queue: list[BenchEvent]):
     for event in queue:
-        await watch.finished(await _post_event(client, event))
+        await watch.finished(await post_event(client, event.body()))
 
 
-async def _set_up(client: httpx.AsyncClient, leads: list[str]) -> None:
+async def create_creator(client: httpx.AsyncClient) -> None:
     data = json.loads((ROOT / "samples" / "creators" / f"{CREATOR}.json").read_text())
     answer = await client.post("/creators", json={"username": CREATOR, "marketplace_data": data})
     answer.raise_for_status()
+
+
+async def add_leads(client: httpx.AsyncClient, bodies: list[dict[str, Any]]) -> None:
     limit = asyncio.Semaphore(8)
 
-    async def add(lead: str) -> None:
+    async def add(body: dict[str, Any]) -> None:
         async with limit:
-            (await client.post("/consumers", json=lead_body(lead))).raise_for_status()
+            (await client.post("/consumers", json=body)).raise_for_status()
 
-    await asyncio.gather(*(add(lead) for lead in leads))
+    await asyncio.gather(*(add(body) for body in bodies))
 
 
 async def _burst_latencies(
     client: httpx.AsyncClient, watch: StatusWatch, conn: psycopg.AsyncConnection, lead: str
-) -> list[float]:
+) -> tuple[list[float], float]:
     """Three events for one lead posted back to back: each one's ms from its arrival
-    (`received_at`) to `processed` (`processed_at`), by the database's clock."""
-    ids = [await _post_event(client, BenchEvent(lead, seq)) for seq in range(BURST_SIZE)]
+    (`received_at`) to `processed` (`processed_at`), and the ms from the first's
+    `processed_at` to the second's, by the database's clock."""
+    ids = [await post_event(client, BenchEvent(lead, seq).body()) for seq in range(BURST_SIZE)]
     await asyncio.gather(*(watch.finished(event_id) for event_id in ids))
     cur = await conn.execute(
-        "SELECT id, extract(epoch FROM processed_at - received_at) * 1000 FROM events"
-        " WHERE id = ANY(%s)",
+        "SELECT id, extract(epoch FROM processed_at - received_at) * 1000,"
+        " extract(epoch FROM processed_at) * 1000 FROM events WHERE id = ANY(%s)",
         (ids,),
     )
-    latency = dict(await cur.fetchall())
-    return [float(latency[event_id]) for event_id in ids]
+    rows = {row[0]: (float(row[1]), float(row[2])) for row in await cur.fetchall()}
+    latencies = [rows[event_id][0] for event_id in ids]
+    return latencies, rows[ids[1]][1] - rows[ids[0]][1]
 
 
 async def _sample(
@@ -251,7 +260,8 @@ async def run_service(
         ) as client,
         await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn,
     ):
-        await _set_up(client, lead_names + warm_names + burst_names)
+        await create_creator(client)
+        await add_leads(client, [lead_body(lead) for lead in lead_names + warm_names + burst_names])
         watch = StatusWatch(conn)
         watcher = asyncio.create_task(watch.run())
         try:
@@ -276,8 +286,11 @@ async def run_service(
     extra = {
         "checkpoint_live_bytes_before_retention": before_retention,
         "checkpoint_live_bytes_after_retention": after_retention,
-        "burst_second_ms": statistics.median(b[1] for b in bursts) if bursts else None,
-        "burst_third_ms": statistics.median(b[2] for b in bursts) if bursts else None,
+        "burst_second_ms": statistics.median(b[1] for b, _gap in bursts) if bursts else None,
+        "burst_third_ms": statistics.median(b[2] for b, _gap in bursts) if bursts else None,
+        "burst_second_after_first_ms": (
+            statistics.median(gap for _b, gap in bursts) if bursts else None
+        ),
         "reasons": reasons,
     }
     return per_event(before, after, events), extra

@@ -1,5 +1,6 @@
-"""`make bench`'s machinery at a tiny size: both sides run and the report is written.
-Numbers only have to be there and positive; benchmarks are never timed assertions."""
+"""`make bench`'s machinery at a tiny size: both sides run, the target figures are measured
+(new leads, approvals through the Twilio stand-in, one thread, ingest) and the report is
+written. Numbers only have to be there and positive; benchmarks are never timed assertions."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ def test_a_tiny_bench_round_reports_both_sides(pg_server_url, tmp_path):
         leads=4,
         concurrency=4,
         burst_leads=1,
+        new_leads=6,
+        thread_events=12,
+        ingest_seconds=0.5,
         database_url=pg_server_url,
         report_path=report,
     )
@@ -30,6 +34,24 @@ def test_a_tiny_bench_round_reports_both_sides(pg_server_url, tmp_path):
                 assert value is not None and value > 0, (key, side)
     assert result.extra["burst_second_ms"] > 0 and result.extra["burst_third_ms"] > 0
     assert set(result.extra["reasons"]) <= {"already_enrolled", "seen_recently"}
+    assert result.extra["burst_second_after_first_ms"] > 0
+    targets = result.targets
+    assert targets["baseline_new_lead_events_per_s"] > 0 and targets["new_lead_events_per_s"] > 0
+    # Every approved draft reached the stand-in: each latency is from its POST to its send.
+    assert targets["approvals_sent"] == targets["approvals"] == 6
+    assert 0 < targets["approval_p50_ms"] <= targets["approval_p99_ms"]
+    assert targets["thread_first_ms"] > 0 and targets["thread_last_ms"] > 0
+    assert targets["ingest_refused"] == 0 and targets["ingest_p99_ms"] > 0
     text = report.read_text()
     assert "| throughput (events/s) |" in text and "service / baseline" in text
     assert "2nd event:" in text and "Postgres" in text
+    assert "## Issue 10's targets" in text
+    for label in (
+        "new-lead (draft + interrupt) throughput",
+        "approve-to-provider-call p99",
+        "processed after the first",
+        "one thread: latency",
+        "stored checkpoint bytes per event after retention",
+        "ingest acknowledgement p99",
+    ):
+        assert label in text, label
