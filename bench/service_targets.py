@@ -17,6 +17,7 @@ import psycopg
 from bench.approvals import TimedTwilioStandIn, approve_at_rate
 from bench.config import BenchConfig
 from bench.ingest import offer_events
+from bench.lean_http import LeanHttp
 from bench.new_leads import new_lead_body, new_lead_whatsapp, run_new_leads
 from bench.one_thread import one_thread_latency
 from bench.service_run import (
@@ -31,8 +32,6 @@ from bench.workload import client_queues, lead_body, lead_ids
 WARM_UP_LEADS = 4
 THREAD_LEAD = "thread-0000"
 INGEST_LEADS = 64
-# Connections for open-loop requests: enough that a slow answer holds no later request back.
-MAX_CONNECTIONS = 128
 
 
 async def run_service_targets(
@@ -44,13 +43,14 @@ async def run_service_targets(
     ingest_names = lead_ids("ingest", INGEST_LEADS)
     ingest_total = round(config.ingest_rate * config.ingest_seconds)
     (ingest_queue,) = client_queues(ingest_names, ingest_total, 1)
+    auth = {"Authorization": f"Bearer {ADMIN_KEY}"}
     with TimedTwilioStandIn() as twilio:
         async with (
             running_server(database_url, folder, config.workers, twilio.url) as service,
             httpx.AsyncClient(
                 base_url=service.base_url,
-                headers={"Authorization": f"Bearer {ADMIN_KEY}"},
-                limits=httpx.Limits(max_connections=MAX_CONNECTIONS),
+                headers=auth,
+                limits=httpx.Limits(max_connections=config.concurrency + 4),
                 timeout=60,
             ) as client,
             await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn,
@@ -68,12 +68,16 @@ async def run_service_targets(
                 new_rate, approvals = await run_new_leads(
                     client, watch, conn, new_names, config.concurrency
                 )
-                sent = await approve_at_rate(
-                    client,
-                    twilio,
-                    [(approvals[lead], numbers[lead]) for lead in new_names],
-                    config.approval_rate,
-                )
+                lean = LeanHttp(service.base_url, auth)
+                try:
+                    sent = await approve_at_rate(
+                        lean,
+                        twilio,
+                        [(approvals[lead], numbers[lead]) for lead in new_names],
+                        config.approval_rate,
+                    )
+                finally:
+                    await lean.close()
                 thread = await one_thread_latency(
                     client, watch, conn, THREAD_LEAD, config.thread_events
                 )
@@ -81,7 +85,11 @@ async def run_service_targets(
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await watcher
-            ingest = await offer_events(
-                client, [event.body() for event in ingest_queue], config.ingest_rate
-            )
+            lean = LeanHttp(service.base_url, auth)
+            try:
+                ingest = await offer_events(
+                    lean, [event.body() for event in ingest_queue], config.ingest_rate
+                )
+            finally:
+                await lean.close()
     return {"new_lead_events_per_s": new_rate, **sent, **thread, **ingest}
