@@ -6,7 +6,9 @@ run by `concurrency` asyncio tasks in this process, each run on its lead's threa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
@@ -87,11 +89,10 @@ def _sample(database_url: str, postmaster: int | None) -> Sample:
     )
 
 
-async def run_baseline(
-    database_url: str, postmaster: int | None, events: int, leads: int, concurrency: int
-) -> dict[str, float | None]:
-    """One measured round on an empty database: per-event figures."""
-    db_counters.install()
+@contextlib.asynccontextmanager
+async def bare_saver(database_url: str) -> AsyncIterator[tuple[AsyncConnectionPool, Any]]:
+    """A pool and an `AsyncPostgresSaver` as a bare LangGraph app sets them up (default
+    durability and lock), with the checkpoint tables created: (pool, saver)."""
     async with AsyncConnectionPool(
         database_url,
         max_size=POOL_SIZE,
@@ -101,6 +102,15 @@ async def run_baseline(
         await pool.open(wait=True)
         saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
         await saver.setup()
+        yield pool, saver
+
+
+async def run_baseline(
+    database_url: str, postmaster: int | None, events: int, leads: int, concurrency: int
+) -> dict[str, float | None]:
+    """One measured round on an empty database: per-event figures."""
+    db_counters.install()
+    async with bare_saver(database_url) as (_, saver):
         graph = build_bare_graph().compile(checkpointer=saver)
         warm_up = client_queues(lead_ids("warm", WARM_UP_LEADS), 2 * WARM_UP_LEADS, concurrency)
         await asyncio.gather(*(_run_queue(graph, q) for q in warm_up))

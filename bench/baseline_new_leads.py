@@ -14,13 +14,11 @@ import time
 import uuid
 from typing import Any
 
-from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
-from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from bench.baseline import POOL_SIZE, BareState, should_act, update_context
+from bench.baseline import BareState, bare_saver, should_act, update_context
 from bench.new_leads import first_view
 from bench.workload import CREATOR, lead_ids
 
@@ -88,15 +86,7 @@ async def _run_leads(graph: Any, leads: list[str]) -> None:
 
 async def run_new_lead_baseline(database_url: str, leads: int, concurrency: int) -> float:
     """Events per second over `leads` new leads' first views, on an empty database."""
-    async with AsyncConnectionPool(
-        database_url,
-        max_size=POOL_SIZE,
-        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
-        open=False,
-    ) as pool:
-        await pool.open(wait=True)
-        saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
-        await saver.setup()
+    async with bare_saver(database_url) as (pool, saver):
         async with pool.connection() as conn:
             await conn.execute(
                 "CREATE TABLE bench_drafts (id text PRIMARY KEY, consumer_id text NOT NULL,"
