@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.compliance import SendingRules
+
 
 @dataclass
 class SalesContext:
@@ -18,6 +20,8 @@ class SalesContext:
     agent_enabled: bool = True
     # Event types (with optional payload filters) that wake the agent; None: every event.
     triggers: list[dict[str, Any]] | None = None
+    # Quiet hours and frequency caps (domain.compliance), from the agent's settings.
+    rules: SendingRules = field(default_factory=SendingRules)
     # The job's last attempt: a send that certainly did not go out is left 'unsent' for a
     # person to resolve instead of raising for a retry that will never come.
     final_attempt: bool = False

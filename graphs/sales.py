@@ -2,7 +2,8 @@
 
 update_context -> should_act -> draft_message -> check_draft -> save_draft ->
 [approve_draft, by the agent's approval mode] -> request_approval (interrupt) ->
-send_whatsapp | send_email
+send_whatsapp | send_email [-> request_approval again: a send moved past quiet hours, or
+held for the lead's answer to a WhatsApp template]
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from nodes.check_draft import make_check_draft, route_after_check_draft
 from nodes.draft_message import make_draft_message, write_template_draft
 from nodes.request_approval import make_request_approval, route_after_request_approval
 from nodes.save_draft import make_save_draft, route_after_save_draft
-from nodes.send_message import make_send_node
+from nodes.send_message import make_send_node, route_after_send
 from nodes.should_act import route_after_should_act, should_act
 from nodes.update_context import update_context
 from nodes.withdraw_draft import make_withdraw_draft, route_after_withdraw_draft
@@ -82,8 +83,8 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
         route_after_request_approval,
         ["send_whatsapp", "send_email", "draft_message", END],
     )
-    builder.add_edge("send_whatsapp", END)
-    builder.add_edge("send_email", END)
+    for send in ("send_whatsapp", "send_email"):
+        builder.add_conditional_edges(send, route_after_send, ["request_approval", END])
     return builder
 
 

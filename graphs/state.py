@@ -6,7 +6,7 @@ the strict msgpack serializer never has to revive Python objects.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 Channel = Literal["whatsapp", "email"]
 
@@ -48,6 +48,7 @@ class Decision(TypedDict, total=False):
     channel: Channel | None
     service_id: int | None
     withdraw_pending: bool
+    release_held: bool  # the lead answered: the draft held for that goes out now
 
 
 class Draft(TypedDict, total=False):
@@ -80,6 +81,20 @@ class PendingApproval(TypedDict):
     channel: Channel
     decision: Decision  # the decision that led to this draft
     draft: Draft
+    # Approved, and waiting for the lead's answer to a WhatsApp template opener: the text
+    # to send then ({"subject", "body"}).
+    held: NotRequired[dict[str, Any]]
+
+
+class OutreachFacts(TypedDict, total=False):
+    """What drafting checks (domain.compliance): suppressed addresses and the capped
+    messages already sent. Read by the server with the event."""
+
+    whatsapp_suppressed: str | None
+    email_suppressed: str | None
+    lead_day: int
+    lead_week: int
+    creator_day: int
 
 
 class SendResult(TypedDict, total=False):
@@ -94,6 +109,7 @@ class SalesState(TypedDict, total=False):
     # Input of every run.
     event: EventFacts
     consumer: ConsumerFacts
+    outreach: OutreachFacts
     # Carried across runs on the thread.
     context: ConsumerContext
     approval: PendingApproval | None

@@ -15,9 +15,12 @@ def reachable_channels(consumer: ConsumerFacts) -> list[Channel]:
     return channels
 
 
-def choose_channel(consumer: ConsumerFacts, preferred: str | None = None) -> Channel | None:
-    """The channel the consumer wrote in on if we may use it, else WhatsApp, else email."""
-    channels = reachable_channels(consumer)
+def choose_channel(
+    consumer: ConsumerFacts, preferred: str | None = None, excluded: list[str] | None = None
+) -> Channel | None:
+    """The channel the consumer wrote in on if we may use it, else WhatsApp, else email;
+    never an `excluded` one (its address is suppressed)."""
+    channels = [c for c in reachable_channels(consumer) if c not in (excluded or [])]
     if preferred in channels:
         return preferred  # type: ignore[return-value]
     return channels[0] if channels else None

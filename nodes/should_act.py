@@ -7,6 +7,13 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from domain.compliance import (
+    FREQUENCY_CAP,
+    SUPPRESSED,
+    OutreachCounts,
+    SendingRules,
+    cap_reached,
+)
 from domain.offer import active_services, offerable_to_lead
 from graphs.context import SalesContext, context_of
 from graphs.state import Decision, SalesState
@@ -32,6 +39,7 @@ def decide(
     profile: dict[str, Any],
     agent_enabled: bool = True,
     triggers: list[dict[str, Any]] | None = None,
+    rules: SendingRules | None = None,
 ) -> Decision:
     event = state["event"]
     context = state["context"]
@@ -52,6 +60,10 @@ def decide(
 
     if context.get("opted_out"):
         return quiet("opted_out", withdraw=pending is not None)
+    answering = event["type"] == "inbound_message"
+    if answering and pending is not None and pending.get("held"):
+        # The lead answered the template opener: the approved draft goes out now.
+        return {**quiet("window_opened"), "release_held": True}
     if event["type"] == "booking_created":
         offered = pending is not None and (
             service_id in (pending["draft"].get("service_ids") or [])
@@ -62,14 +74,18 @@ def decide(
     if not agent_enabled or not is_triggered(event, triggers):
         return quiet("not_triggered")
     # A lead's message is answered: a draft still waiting is stale once they wrote.
-    answering = event["type"] == "inbound_message"
     if pending is not None and not answering:
         return quiet("pending_approval")
     if not active_services(offerable_to_lead(profile, enrolled)):
         return quiet("nothing_to_offer")
-    channel = choose_channel(state["consumer"], preferred=payload.get("channel"))
+    outreach = state.get("outreach") or {}
+    suppressed = [c for c in ("whatsapp", "email") if outreach.get(f"{c}_suppressed")]
+    channel = choose_channel(
+        state["consumer"], preferred=payload.get("channel"), excluded=suppressed
+    )
     if channel is None:
-        return quiet("unreachable")
+        reachable = choose_channel(state["consumer"], preferred=payload.get("channel"))
+        return quiet(SUPPRESSED if reachable else "unreachable")
 
     def act(reason: str) -> Decision:
         return {
@@ -81,7 +97,12 @@ def decide(
         }
 
     if answering:
-        return act("inbound_reply")
+        return act("inbound_reply")  # a reply is not outreach: no cap
+    counts = OutreachCounts(
+        outreach.get("lead_day", 0), outreach.get("lead_week", 0), outreach.get("creator_day", 0)
+    )
+    if cap_reached(counts, rules or SendingRules()):
+        return quiet(FREQUENCY_CAP)  # not even drafted
     if service_id is not None and service_id in enrolled:
         return quiet("already_enrolled")
     if event["type"] == "service_click":
@@ -98,7 +119,11 @@ def decide(
 
 def should_act(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
     context = context_of(runtime)
-    return {"decision": decide(state, context.profile, context.agent_enabled, context.triggers)}
+    return {
+        "decision": decide(
+            state, context.profile, context.agent_enabled, context.triggers, context.rules
+        )
+    }
 
 
 def route_after_should_act(state: SalesState) -> str:

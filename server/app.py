@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.auth import ADMIN_KEY_FILE, bootstrap_admin_key
 from server.body_limit import BodySizeLimit
+from server.config_warnings import config_warnings
 from server.errors import (
     InternalErrors,
     database_unavailable,
@@ -40,8 +41,10 @@ from server.routes import (
     messages,
     notifications,
     onboarding,
+    ses_webhooks,
     sign_in_links,
     threads,
+    unsubscribe,
 )
 from server.services import Services, open_services
 from server.settings import Settings
@@ -95,6 +98,8 @@ def create_app(settings: Settings) -> FastAPI:
         services = await open_services(settings)
         app.state.services = services
         log.info("%s", startup_banner(services))
+        for warning in config_warnings(settings):
+            log.warning("Settings: %s", warning)
         await _bootstrap_admin_key(services)
         worker = None
         if settings.run_worker:
@@ -146,6 +151,8 @@ def create_app(settings: Settings) -> FastAPI:
         inbox_activity,
         inbox_profiles,
         inbox_settings,
+        unsubscribe,
+        ses_webhooks,
     ):
         app.include_router(module.router)
     # The inbox's CSS and JavaScript, served by the app itself (no CDN, no Node).

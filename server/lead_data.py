@@ -15,6 +15,7 @@ from server.services import Services
 from server.store import (
     approval_queue,
     audit_trail,
+    consent_ledger,
     creator_records,
     event_log,
     leads,
@@ -93,6 +94,9 @@ async def erase_lead(
             raise _busy()
         deleted["jobs"] = await thread_state.drop_thread_jobs(conn, thread_id)
         deleted["checkpoint_rows"] = await thread_state.delete_checkpoints(conn, thread_id)
+        deleted["consent_entries"] = await consent_ledger.delete_lead_ledger(
+            conn, creator_id, lead_id
+        )
         deleted["consumers"] = await leads.delete_lead(conn, creator_id, lead_id)
         # The erasure's own record names the creator, never the lead.
         await audit_trail.audit(

@@ -7,13 +7,16 @@ often the job runs, each resolve reaches the provider at most once.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from psycopg_pool import AsyncConnectionPool
 
-from nodes.send_message import flag_stopped_mid_call, may_contact, send_claimed
-from server.sales_runner import consumer_facts
-from server.store import leads, message_log
+from domain.compliance import OPTED_OUT, PERMISSION_RULES, Verdict, check_send
+from nodes.send_message import flag_stopped_mid_call, send_claimed
+from server.store import message_log
 from server.store.rows import ALL_CREATORS
 from tools.channels import OutgoingMessage, Transport
+from tools.email_footer import with_email_footer
 from tools.sales_store import MessageRecord, SalesStore
 
 
@@ -30,8 +33,6 @@ class ResendRunner:
             row = await message_log.get_message(conn, ALL_CREATORS, message_id)
             if row is None:
                 return
-            consumer = await leads.get_lead(conn, row["creator_id"], row["consumer_id"])
-            context_row = await leads.get_lead_context(conn, row["creator_id"], row["consumer_id"])
         thread_id = row["thread_id"]
         if row["status"] == "sending":  # an earlier attempt of this job died mid-call
             fields = MessageRecord.__dataclass_fields__
@@ -42,16 +43,11 @@ class ResendRunner:
         record = await self._store.claim_retry(message_id)
         if record is None:
             return  # sent, failed or settled otherwise meanwhile
-        context = context_row["context"] if context_row else {}
         message = OutgoingMessage(
-            message_id=record.id,
-            to=row["to_address"],
-            body=row["body"],
-            subject=row["subject"],
-            last_inbound_at=context.get("last_inbound_at"),
+            message_id=record.id, to=row["to_address"], body=row["body"], subject=row["subject"]
         )
-        allowed = consumer is not None and may_contact(
-            context, consumer_facts(consumer), row["channel"]
+        message = await with_email_footer(
+            self._store, row["channel"], row["creator_id"], row["consumer_id"], message
         )
         await send_claimed(
             self._transports[row["channel"]],
@@ -59,6 +55,17 @@ class ResendRunner:
             thread_id,
             record,
             message,
-            allowed=allowed,
+            refusal=await self._refusal(row),
             final_attempt=final_attempt,
         )
+
+    async def _refusal(self, row: dict) -> Verdict | None:
+        """A person asked for this very message again, so caps, quiet hours and the window
+        do not hold it back; suppression, opt-out and consent still do."""
+        facts = await self._store.send_facts(
+            row["creator_id"], {"id": row["consumer_id"]}, row["channel"], "", "reply"
+        )
+        if facts is None:
+            return Verdict(False, OPTED_OUT, detail="the lead no longer exists")
+        verdict = check_send(facts, datetime.now(UTC))
+        return verdict if verdict.reason in PERMISSION_RULES else None

@@ -14,13 +14,21 @@ from psycopg_pool import AsyncConnectionPool
 
 from domain.approval_states import CLOSED, resume_value
 from domain.auto_approval import DEFAULT_THRESHOLD
+from domain.compliance import COMPLIANCE_REASONS, SendingRules
 from domain.event_payload import payload_for_graph
 from graphs.context import SalesContext
 from graphs.state import ConsumerFacts, EventFacts
 from server.checkpoint_reads import reusing_reads
 from server.draft_expiry import expire_if_due
 from server.profile_cache import ProfileCache
-from server.store import agent_settings, approval_queue, creator_profiles, event_log, leads
+from server.store import (
+    agent_settings,
+    approval_queue,
+    audit_trail,
+    creator_profiles,
+    event_log,
+    leads,
+)
 from server.store.rows import ALL_CREATORS
 
 # One checkpoint per run, written when it ends: at the approval interrupt, at its end, or
@@ -84,6 +92,7 @@ def sales_context(
         approval_threshold=agent["approval_threshold"] if agent else DEFAULT_THRESHOLD,
         agent_enabled=agent["enabled"] if agent else False,
         triggers=agent["triggers"] if agent else [],
+        rules=SendingRules.of_agent(agent),
         final_attempt=final_attempt,
     )
 
@@ -130,10 +139,28 @@ class SalesRunner:
         context = sales_context(event["creator_id"], event["agent"], profile, version)
         with reusing_reads():  # the state read below and the run's own read are one
             values = await self._run_event(event, consumer, config, context)
+        outcome = outcome_of(values)
         async with self._pool.connection() as conn:
-            await event_log.finish_event_and_context(
-                conn, event, outcome_of(values), values.get("context") or {}
-            )
+            if outcome["reason"] not in COMPLIANCE_REASONS:
+                await event_log.finish_event_and_context(
+                    conn, event, outcome, values.get("context") or {}
+                )
+            else:
+                async with conn.transaction():  # the rule's audit entry with the decision
+                    await event_log.finish_event_and_context(
+                        conn, event, outcome, values.get("context") or {}
+                    )
+                    await audit_trail.audit_thread(
+                        conn,
+                        event["thread_id"],
+                        "agent",
+                        "draft_not_written",
+                        {"event_id": event["id"], "rule": outcome["reason"]},
+                    )
+        held = values.get("approval") or {}
+        if (values.get("decision") or {}).get("release_held") and held.get("held"):
+            # The lead answered the template opener: send what waited for it, right away.
+            await self.resume_approval(held["id"])
 
     async def _run_event(
         self,
@@ -148,7 +175,11 @@ class SalesRunner:
         values = snapshot.values
         if (values.get("event") or {}).get("id") != event["id"]:
             await self._end_closed_wait(snapshot, config, context)
-            graph_input = {"event": event_facts(event), "consumer": consumer_facts(consumer)}
+            graph_input = {
+                "event": event_facts(event),
+                "consumer": consumer_facts(consumer),
+                "outreach": event["outreach"] or {},
+            }
             return await self._run(graph_input, config, context)
         if snapshot.tasks and not snapshot.interrupts:
             # An earlier attempt stopped mid-run: continue from its checkpoint.

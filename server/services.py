@@ -24,8 +24,11 @@ from server.onboarding_runner import OnboardingRunner
 from server.resend_runner import ResendRunner
 from server.sales_runner import SalesRunner
 from server.settings import Settings
+from server.sns_signatures import SnsVerifier
+from server.store import service_secrets
 from server.store.onboarding_graph_store import PostgresOnboardingStore
 from server.store.sales_graph_store import PostgresSalesStore
+from server.unsubscribe_links import SECRET_NAME, UnsubscribeLinks
 from tools.channels import Transport
 from tools.creator_source import CreatorSource, build_creator_source
 from tools.email import SesEmail
@@ -44,7 +47,6 @@ def build_transports(settings: Settings) -> tuple[Transport, Transport]:
             settings.twilio_whatsapp_from,
             timeout_s=settings.provider_timeout_s,
             max_concurrency=settings.provider_concurrency,
-            template_sid=settings.twilio_whatsapp_template_sid,
             api_base_url=settings.twilio_api_base_url,
         )
     else:
@@ -78,6 +80,9 @@ class Services:
     drafter_revises: bool = True
     release_database: Callable[[], None] | None = None  # the embedded Postgres
     senders: list[Transport] = field(default_factory=list)
+    # Signs and checks the unsubscribe links in emails (one key for every process).
+    unsubscribe: UnsubscribeLinks = field(default_factory=lambda: UnsubscribeLinks(b"", None))
+    sns: SnsVerifier = field(default_factory=SnsVerifier)
 
     async def close(self) -> None:
         await self.jobs.app.close_async()
@@ -103,6 +108,12 @@ async def open_services(settings: Settings) -> Services:
         saver = ReusingSaver(pool)  # type: ignore[arg-type]
         async with pool.connection() as conn:
             await db.apply_migrations(conn, extra_setup=saver.setup)
+            unsubscribe = UnsubscribeLinks(
+                await service_secrets.ensure_secret(conn, SECRET_NAME),
+                settings.public_base_url,
+                settings.unsubscribe_mailbox,
+                settings.sender_postal_address,
+            )
         # The saver serialises every call behind one lock; with a pool it can use them all.
         saver.lock = asyncio.Semaphore(pool.max_size)  # type: ignore[assignment]
 
@@ -114,6 +125,8 @@ async def open_services(settings: Settings) -> Services:
             pool,
             schedule_send=functools.partial(schedule_agent_send, queue_app),
             undo_window_s=settings.auto_send_delay_s,
+            default_template_sid=settings.twilio_whatsapp_template_sid,
+            unsubscribe_links=unsubscribe,
         )
         adapters = SalesAdapters(
             drafter=drafter,
@@ -124,7 +137,7 @@ async def open_services(settings: Settings) -> Services:
         )
         graph = build_sales_graph(adapters).compile(checkpointer=saver)
         runner = SalesRunner(pool, graph)
-        onboarding_store = PostgresOnboardingStore(pool)
+        onboarding_store = PostgresOnboardingStore(pool, settings.agent_defaults)
         creator_source = build_creator_source(
             settings.creator_api_base_url,
             settings.creator_api_timeout_s,
@@ -164,4 +177,6 @@ async def open_services(settings: Settings) -> Services:
         drafter_revises=drafter.revises_with_feedback,
         release_database=release_database,
         senders=[whatsapp, email],
+        unsubscribe=unsubscribe,
+        sns=SnsVerifier(settings.sns_base_url, settings.provider_timeout_s),
     )

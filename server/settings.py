@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import tempfile
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -58,6 +61,14 @@ class Settings(BaseSettings):
     # seconds later; until then the creator can cancel it (POST /approvals/{id}/cancel).
     auto_send_delay_s: float = Field(120.0, ge=0, le=86_400)
 
+    # Sending rules a new agent starts with (each agent can change its own): quiet hours in
+    # the lead's time zone as HH:MM-HH:MM ("off": none; default 21:00-08:00), and the caps on
+    # sales outreach per lead per day and week and per creator per day.
+    default_quiet_hours: str = Field("21:00-08:00", pattern=r"^(off|\d{2}:\d{2}-\d{2}:\d{2})$")
+    default_max_per_lead_per_day: int = Field(1, ge=0, le=1000)
+    default_max_per_lead_per_week: int = Field(2, ge=0, le=10_000)
+    default_max_per_creator_per_day: int = Field(200, ge=0, le=1_000_000)
+
     # The marketplace API that onboarding fetches creator data from.
     creator_api_base_url: str | None = None
     creator_api_timeout_s: float = Field(5.0, gt=0)
@@ -93,6 +104,18 @@ class Settings(BaseSettings):
     aws_region: str = "us-east-1"
     ses_endpoint_url: str | None = None
     ses_configuration_set: str | None = None
+    # Every email to a lead carries an unsubscribe link ({PUBLIC_BASE_URL}/unsubscribe/...,
+    # so sending email needs PUBLIC_BASE_URL on https), a mailto to UNSUBSCRIBE_EMAIL
+    # (default SES_FROM_EMAIL) and a postal address: the creator's agent's postal_address,
+    # else this one (sending email needs it).
+    sender_postal_address: str | None = Field(None, max_length=500)
+    unsubscribe_email: str | None = None
+    # Bounces, complaints and deliveries come from SES through SNS to /webhooks/ses, only
+    # from these topics (comma-separated ARNs); unset: every notification is refused.
+    ses_sns_topic_arns: str | None = None
+    # Only for stand-ins: SNS certificates and subscription confirmations are fetched from
+    # here instead of the sns.<region>.amazonaws.com host the message names (still checked).
+    sns_base_url: str | None = None
 
     @model_validator(mode="after")
     def _channel_settings_are_complete(self) -> Settings:
@@ -108,13 +131,62 @@ class Settings(BaseSettings):
             "openai_base_url",
             "twilio_api_base_url",
             "ses_endpoint_url",
+            "sns_base_url",
         ):
             value = getattr(self, name)
             if value and not value.startswith(("http://", "https://")):
                 raise ValueError(f"{name.upper()} must be an http(s) URL, got {value!r}")
         if self.twilio_whatsapp_from and not self.twilio_whatsapp_from.startswith("whatsapp:+"):
             raise ValueError("TWILIO_WHATSAPP_FROM must look like whatsapp:+14155238886")
+        self._email_can_unsubscribe()
+        mailbox = self.unsubscribe_email
+        if mailbox and not re.fullmatch(r"[^@\s<>?,&]+@[^@\s<>?,&]+", mailbox):
+            raise ValueError(f"UNSUBSCRIBE_EMAIL must be an email address, got {mailbox!r}")
+        for arn in self.sns_topic_arns:
+            if not SNS_TOPIC_ARN.fullmatch(arn):
+                raise ValueError(
+                    f"SES_SNS_TOPIC_ARNS holds {arn!r}, not an SNS topic ARN "
+                    "(arn:aws:sns:us-east-1:123456789012:ses-notifications)"
+                )
         return self
+
+    def _email_can_unsubscribe(self) -> None:
+        """Email only goes out with a working unsubscribe and a postal address: a sender
+        without them is refused at start-up, not discovered in a mailbox's spam folder."""
+        if not self.email_configured:
+            return
+        if not (self.public_base_url or "").startswith("https://"):
+            raise ValueError(
+                "SES_FROM_EMAIL needs PUBLIC_BASE_URL, an https URL the service is reached "
+                "at: every email carries a one-click unsubscribe link to it (RFC 8058)"
+            )
+        if not (self.sender_postal_address or "").strip():
+            raise ValueError(
+                "SES_FROM_EMAIL needs SENDER_POSTAL_ADDRESS: every email carries a postal "
+                "address (a creator's own, set as their agent's postal_address, else this)"
+            )
+
+    @property
+    def sns_topic_arns(self) -> list[str]:
+        return [a.strip() for a in (self.ses_sns_topic_arns or "").split(",") if a.strip()]
+
+    @property
+    def unsubscribe_mailbox(self) -> str | None:
+        return self.unsubscribe_email or self.ses_from_email
+
+    @property
+    def agent_defaults(self) -> dict[str, object]:
+        """The sending rules a new agent is deployed with (agents table columns)."""
+        start, end = ("00:00", "00:00")
+        if self.default_quiet_hours != "off":
+            start, end = self.default_quiet_hours.split("-")
+        return {
+            "quiet_hours_start": start,
+            "quiet_hours_end": end,
+            "max_per_lead_per_day": self.default_max_per_lead_per_day,
+            "max_per_lead_per_week": self.default_max_per_lead_per_week,
+            "max_per_creator_per_day": self.default_max_per_creator_per_day,
+        }
 
     @property
     def llm_configured(self) -> bool:

@@ -77,6 +77,11 @@ def make_settings(database_url: str, **overrides: Any):
         "database_url": database_url,
         "worker_concurrency": 4,
         "admin_api_key": ADMIN_KEY,
+        # Tests about something else send at any hour, uncapped (test_compliance sets them).
+        "default_quiet_hours": "off",
+        "default_max_per_lead_per_day": 1000,
+        "default_max_per_lead_per_week": 1000,
+        "default_max_per_creator_per_day": 1000,
         **overrides,
     }
     return Settings(_env_file=None, **values)

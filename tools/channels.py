@@ -12,8 +12,15 @@ class OutgoingMessage:
     to: str  # +E.164 number for WhatsApp, address for email
     body: str
     subject: str | None = None
-    # When the consumer last wrote to us: WhatsApp free text is allowed for 24 hours after.
-    last_inbound_at: str | None = None
+    # WhatsApp only: an approved template (content SID -> its filled variables) instead of
+    # free text, which is only allowed within 24 hours of the lead's last message.
+    template_sid: str | None = None
+    template_variables: dict[str, str] | None = None
+    # Email to a lead (tools/email_footer.py): the one-click unsubscribe link (https), the
+    # mailto that unsubscribes too, and the postal address for the line under the text.
+    unsubscribe_url: str | None = None
+    unsubscribe_mailto: str | None = None
+    postal_address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,9 @@ class SendError(Exception):
 
 class Transport(Protocol):
     name: str
+    # Does the provider refuse WhatsApp free text outside the 24-hour window (Twilio does;
+    # the outbox records anything)?
+    enforces_window: bool
 
     async def send(self, message: OutgoingMessage) -> SendReceipt: ...
 

@@ -1,4 +1,4 @@
-"""Email through AWS SES (sesv2) with boto3."""
+"""Email through AWS SES (sesv2) with boto3, as a MIME message (tools/email_mime.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from botocore.exceptions import (
 )
 
 from tools.channels import OutgoingMessage, SendError, SendReceipt
+from tools.email_mime import mime_message
 from tools.provider_calls import NoFreeSlot, ProviderCalls, raised_in_tls_handshake
 
 # Error codes that say SES did not take the request: throttled or unavailable.
@@ -62,6 +63,7 @@ def ses_transport_error(exc: BotoCoreError) -> SendError:
 
 class SesEmail:
     name = "ses"
+    enforces_window = False
 
     def __init__(
         self,
@@ -103,15 +105,16 @@ class SesEmail:
         return cls(client, from_address, calls, configuration_set)
 
     async def send(self, message: OutgoingMessage) -> SendReceipt:
+        try:
+            raw = mime_message(self._from, message)
+        except ValueError as exc:  # e.g. a line break in the address: no retry can help
+            raise SendError(f"email not built, not sent: {exc}", permanent=True) from exc
         request: dict[str, Any] = {
             "FromEmailAddress": self._from,
             "Destination": {"ToAddresses": [message.to]},
-            "Content": {
-                "Simple": {
-                    "Subject": {"Data": message.subject or "", "Charset": "UTF-8"},
-                    "Body": {"Text": {"Data": message.body, "Charset": "UTF-8"}},
-                }
-            },
+            # Raw: the message exactly as built, its unsubscribe headers included (moto,
+            # like a mailbox, sees every header of a raw message).
+            "Content": {"Raw": {"Data": raw}},
         }
         if self._configuration_set:
             request["ConfigurationSetName"] = self._configuration_set

@@ -7,6 +7,7 @@ from tools.channels import OutgoingMessage, SendReceipt
 
 class OutboxTransport:
     name = "outbox"
+    enforces_window = False
 
     async def send(self, message: OutgoingMessage) -> SendReceipt:
         # The messages table row is the record; there is no provider to call.

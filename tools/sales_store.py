@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from domain.compliance import NO_RULES, OutreachCounts, SendFacts, SendingRules, Verdict
+from domain.whatsapp_template import WhatsAppTemplate
+from graphs.state import ConsumerFacts
+
 
 @dataclass
 class NewApproval:
@@ -48,7 +52,7 @@ class Withdrawal:
         # The agent's own approval, still in its undo window, is withdrawn like a waiting
         # draft: nobody chose to send it after the lead wrote.
         if self.decided_too:
-            return ["pending", "agent_approved", "approved", "edited"]
+            return ["pending", "agent_approved", "approved", "edited", "held"]
         return ["pending", "agent_approved"]
 
     def audit_details(self) -> dict[str, Any]:
@@ -90,6 +94,18 @@ class NewMessage:
     to_address: str
     subject: str | None
     body: str
+    # domain.compliance: 'sales' outreach is capped; a 'reply', a booking's 'service'
+    # message and a 'template' opener are not.
+    purpose: str = "sales"
+
+
+@dataclass(frozen=True)
+class EmailFooter:
+    """What every email to a lead carries besides the approved text."""
+
+    unsubscribe_url: str  # https, one click (RFC 8058), signed for this lead of this creator
+    unsubscribe_mailto: str | None
+    postal_address: str | None  # the creator's, else SENDER_POSTAL_ADDRESS
 
 
 @dataclass
@@ -118,6 +134,27 @@ class SalesStore(Protocol):
         """Record the agent's approval of a pending draft, audit it and schedule its send
         after the undo window, together and once. Returns the approval's status afterwards
         ('agent_approved', or the decision that came first)."""
+        ...
+
+    async def send_facts(
+        self, creator_id: str, consumer: ConsumerFacts, channel: str, key: str, purpose: str
+    ) -> SendFacts | None:
+        """What the sending rules read, fresh at the moment of sending (domain.compliance);
+        None when the lead no longer exists."""
+        ...
+
+    async def template_for(self, creator_id: str, consumer_name: str) -> WhatsAppTemplate | None:
+        """The creator's approved WhatsApp template with its variables filled, if any."""
+        ...
+
+    async def defer_send(self, thread_id: str, approval_id: str, verdict: Verdict) -> None:
+        """Quiet hours: resume the thread with the approval at `verdict.send_at` (a job on
+        the thread's lock), note it on the approval, and audit it."""
+        ...
+
+    async def hold_for_reply(self, thread_id: str, approval_id: str, opener: str) -> None:
+        """WhatsApp's window is closed and the template opener `opener` (a message id) went
+        out: the approved draft waits for the lead's answer ('held'), audited."""
         ...
 
     async def claim_send(self, message: NewMessage) -> tuple[MessageRecord | None, bool]:
@@ -152,6 +189,11 @@ class SalesStore(Protocol):
         self, thread_id: str, actor: str, action: str, details: dict[str, Any]
     ) -> None: ...
 
+    async def email_footer(self, creator_id: str, consumer_id: str) -> EmailFooter | None:
+        """The unsubscribe link and postal address for an email to this lead; None where
+        emails carry none (Studio, the outbox without PUBLIC_BASE_URL)."""
+        ...
+
 
 # Outbox rows whose last attempt certainly did not reach the provider: a new attempt may
 # take them over. 'sending' is not one of them: that attempt may have sent.
@@ -167,6 +209,11 @@ class InMemorySalesStore:
     approvals: dict[str, dict[str, Any]] = field(default_factory=dict)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     audit_log: list[dict[str, Any]] = field(default_factory=list)
+    # Studio and unit tests send at any hour and uncapped unless given rules; the service
+    # reads each agent's own.
+    rules: SendingRules = field(default_factory=lambda: NO_RULES)
+    # (channel, address) -> reason
+    suppressions: dict[tuple[str, str], str] = field(default_factory=dict)
 
     async def save_approval(self, approval: NewApproval) -> None:
         if approval.id not in self.approvals:
@@ -216,6 +263,50 @@ class InMemorySalesStore:
         )
         return record, True
 
+    async def send_facts(
+        self, creator_id: str, consumer: ConsumerFacts, channel: str, key: str, purpose: str
+    ) -> SendFacts | None:
+        # Studio and unit tests: the lead's facts as the run has them, the counts from here.
+        sent = [
+            m
+            for k, m in self.messages.items()
+            if k != key
+            and m["consumer_id"] == consumer.get("id")
+            and m["purpose"] == "sales"
+            and m["status"] in ("sent", "recorded", "sending", "unconfirmed")
+        ]
+        address = (consumer.get(channel) or "").strip().lower()
+        return SendFacts(
+            channel=channel,
+            purpose=purpose,
+            suppressed=self.suppressions.get((channel, address)),
+            consent=bool((consumer.get("consent") or {}).get(channel)),
+            timezone=consumer.get("timezone"),
+            counts=OutreachCounts(len(sent), len(sent), len(sent)),
+            rules=self.rules,
+        )
+
+    async def template_for(self, creator_id: str, consumer_name: str) -> WhatsAppTemplate | None:
+        return None
+
+    async def defer_send(self, thread_id: str, approval_id: str, verdict: Verdict) -> None:
+        # No job queue here: the thread waits at the interrupt for a resume from Studio.
+        await self.audit(
+            thread_id,
+            "agent",
+            "send_deferred",
+            {"approval_id": approval_id, **verdict.audit_details()},
+        )
+
+    async def hold_for_reply(self, thread_id: str, approval_id: str, opener: str) -> None:
+        self.approvals.get(approval_id, {})["status"] = "held"
+        await self.audit(
+            thread_id,
+            "agent",
+            "draft_held_for_reply",
+            {"approval_id": approval_id, "opener": opener},
+        )
+
     async def claim_retry(self, message_id: str) -> MessageRecord | None:
         for row in self.messages.values():
             if row["id"] == message_id and row["status"] in RECLAIMABLE:
@@ -251,3 +342,6 @@ class InMemorySalesStore:
         self.audit_log.append(
             {"thread_id": thread_id, "actor": actor, "action": action, "details": details}
         )
+
+    async def email_footer(self, creator_id: str, consumer_id: str) -> EmailFooter | None:
+        return None  # Studio sends through the outbox: nothing reaches a mailbox

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 
 import requests
 from twilio.base.exceptions import TwilioRestException
@@ -14,7 +13,6 @@ from urllib3.exceptions import ConnectTimeoutError
 from tools.channels import OutgoingMessage, SendError, SendReceipt
 from tools.provider_calls import NoFreeSlot, ProviderCalls, caused_by, raised_in_tls_handshake
 
-SESSION_WINDOW = timedelta(hours=24)
 # Twilio error codes that no retry can fix (opted out, not a WhatsApp user, outside window...).
 PERMANENT_ERRORS = {21211, 21408, 21610, 21614, 63003, 63016, 63024}
 # Answers that say Twilio did not take the request: throttled, or not serving at all.
@@ -28,12 +26,6 @@ NEVER_SENT_ERRORS = (
     requests.exceptions.InvalidSchema,
     requests.exceptions.InvalidHeader,
 )
-
-
-def window_is_open(last_inbound_at: str | None, now: datetime) -> bool:
-    if last_inbound_at is None:
-        return False
-    return now - datetime.fromisoformat(last_inbound_at) < SESSION_WINDOW
 
 
 def twilio_answer_error(exc: TwilioRestException) -> SendError:
@@ -62,18 +54,17 @@ def twilio_transport_error(exc: requests.RequestException) -> SendError:
 
 class TwilioWhatsApp:
     name = "twilio"
+    enforces_window = True
 
     def __init__(
         self,
         client: Client,
         from_number: str,
         calls: ProviderCalls,
-        template_sid: str | None = None,
     ):
         self._client = client
         self._from = from_number
         self._calls = calls
-        self._template_sid = template_sid
 
     @classmethod
     def from_credentials(
@@ -84,7 +75,6 @@ class TwilioWhatsApp:
         *,
         timeout_s: float,
         max_concurrency: int,
-        template_sid: str | None = None,
         api_base_url: str | None = None,
     ) -> TwilioWhatsApp:
         # The SDK passes `timeout` to requests: the limit for connecting and for each read.
@@ -92,14 +82,15 @@ class TwilioWhatsApp:
         if api_base_url:
             client.api.base_url = api_base_url.rstrip("/")
         calls = ProviderCalls("twilio", max_concurrency, slot_wait_s=timeout_s)
-        return cls(client, from_number, calls, template_sid)
+        return cls(client, from_number, calls)
 
     def _create_kwargs(self, message: OutgoingMessage) -> dict:
         kwargs: dict = {"from_": self._from, "to": f"whatsapp:{message.to}"}
-        # Outside the 24 h window only an approved template is delivered (error 63016).
-        if self._template_sid and not window_is_open(message.last_inbound_at, datetime.now(UTC)):
-            kwargs["content_sid"] = self._template_sid
-            kwargs["content_variables"] = json.dumps({"1": message.body})
+        # The sending rules (domain.compliance) chose: a template outside the 24 h window,
+        # free text within it.
+        if message.template_sid:
+            kwargs["content_sid"] = message.template_sid
+            kwargs["content_variables"] = json.dumps(message.template_variables or {})
         else:
             kwargs["body"] = message.body
         return kwargs

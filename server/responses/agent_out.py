@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from domain.auto_approval import ApprovalMode
 from server.schemas import EventType
@@ -13,6 +14,14 @@ from server.schemas import EventType
 class TriggerOut(BaseModel):
     event_type: EventType
     filter: dict[str, str | int | bool] | None = None
+
+
+def _hh_mm(value: object) -> object:
+    return value.strftime("%H:%M") if isinstance(value, time) else value
+
+
+# A wall-clock time in the lead's zone, "HH:MM".
+LocalTime = Annotated[str, BeforeValidator(_hh_mm), Field(pattern=r"^\d{2}:\d{2}$")]
 
 
 class AgentOut(BaseModel):
@@ -25,6 +34,16 @@ class AgentOut(BaseModel):
     draft_ttl_hours: int = Field(description="A draft nobody decides on expires then")
     enabled: bool
     triggers: list[TriggerOut]
+    quiet_hours_start: LocalTime
+    quiet_hours_end: LocalTime
+    max_per_lead_per_day: int
+    max_per_lead_per_week: int
+    max_per_creator_per_day: int
+    whatsapp_template_sid: str | None = None
+    whatsapp_template_variables: dict[str, str] | None = None
+    postal_address: str | None = Field(
+        None, description="On the line under every email; null: SENDER_POSTAL_ADDRESS"
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -22,6 +22,9 @@ class Ready(BaseModel):
     status: Literal["ready"]
     migrations: int
     transports: Transports
+    warnings: list[str] = Field(
+        default_factory=list, description="Settings to fix; the service works meanwhile"
+    )
 
 
 class NotReady(BaseModel):

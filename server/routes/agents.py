@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,8 +19,11 @@ from server.store import agent_settings
 router = APIRouter(tags=["agents"])
 
 ShortText = Annotated[str, Field(max_length=200)]
+HH_MM = r"^([01]\d|2[0-3]):[0-5]\d$"
+TemplateFact = Literal["lead_first_name", "lead_name", "creator_name"]
 # A month: a draft older than that is stale for any lead.
 MAX_DRAFT_TTL_HOURS = 720
+MAX_POSTAL_ADDRESS = 500
 CHANGE_ERRORS = (401, 403, 404, 422)
 
 
@@ -54,6 +57,54 @@ class AgentUpdate(PlainJsonModel):
         None, ge=1, le=MAX_DRAFT_TTL_HOURS, description="A draft nobody decides on expires then"
     )
     triggers: list[Trigger] | None = Field(None, max_length=50)
+    quiet_hours_start: str | None = Field(
+        None,
+        pattern=HH_MM,
+        description="No message from this local time of the lead's, HH:MM (default 21:00)",
+    )
+    quiet_hours_end: str | None = Field(
+        None,
+        pattern=HH_MM,
+        description="...until this one (default 08:00); a send due between waits for it. "
+        "Equal start and end: no quiet hours",
+    )
+    max_per_lead_per_day: int | None = Field(
+        None, ge=0, le=1000, description="Sales messages to one lead in 24 hours (default 1)"
+    )
+    max_per_lead_per_week: int | None = Field(
+        None, ge=0, le=10_000, description="Sales messages to one lead in 7 days (default 2)"
+    )
+    max_per_creator_per_day: int | None = Field(
+        None, ge=0, le=1_000_000, description="Sales messages to all leads in 24 hours"
+    )
+    whatsapp_template_sid: str | None = Field(
+        None,
+        pattern=r"^HX[0-9a-fA-F]{32}$",
+        description="The creator's approved WhatsApp template (Twilio content SID), sent as "
+        "the opener outside the 24-hour window; the approved draft follows the lead's answer",
+    )
+    whatsapp_template_variables: dict[Annotated[str, Field(max_length=20)], TemplateFact] | None = (
+        Field(
+            None,
+            max_length=10,
+            description='Which fact fills each template variable, e.g. {"1": "lead_first_name", '
+            '"2": "creator_name"} (the default)',
+        )
+    )
+    postal_address: str | None = Field(
+        None,
+        max_length=MAX_POSTAL_ADDRESS,
+        description="The creator's postal address, on the line under every email to a lead "
+        '(lines apart by a line break); "" clears it: SENDER_POSTAL_ADDRESS is used then',
+    )
+
+
+def postal_address(text: str) -> str | None:
+    """Plain lines (no control or format characters), stripped; nothing left clears it."""
+    lines = [
+        " ".join("".join(c for c in line if c.isprintable()).split()) for line in text.splitlines()
+    ]
+    return "\n".join(line for line in lines if line) or None
 
 
 def _not_found(agent_id: str) -> HTTPException:
@@ -104,11 +155,13 @@ async def disable(agent_id: str, services: ServicesDep, caller: CallerDep) -> di
 async def update(
     agent_id: str, body: AgentUpdate, services: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
-    changes = body.model_dump(exclude_none=True)
+    # JSON values (times as "21:00:00"): the audit entry stores them as they are.
+    changes = body.model_dump(mode="json", exclude_none=True)
     if not changes:
         raise HTTPException(
             422,
-            "nothing to change: send approval_mode, approval_threshold, draft_ttl_hours "
-            "or triggers",
+            "nothing to change: send one of " + ", ".join(sorted(AgentUpdate.model_fields)),
         )
+    if "postal_address" in changes:
+        changes["postal_address"] = postal_address(changes["postal_address"])
     return await change_agent(services, caller, agent_id, **changes)

@@ -14,7 +14,7 @@ from server.listing import CursorQuery, LimitQuery
 from server.responses.error_body import error_responses
 from server.responses.lead_out import Erasure, LeadExport, LeadList, LeadOut
 from server.schemas import ConsumerIn, ConsumerPatch
-from server.store import leads
+from server.store import consent_ledger, leads
 
 router = APIRouter(tags=["consumers"])
 
@@ -42,9 +42,19 @@ async def upsert_consumer(
     given = body.model_dump(exclude_unset=True, exclude={"creator_id", "external_id"})
     if "consent" in given:
         given["consent"] = body.consent.model_dump(exclude_unset=True)
-    async with services.pool.connection() as conn:
+    async with services.pool.connection() as conn, conn.transaction():
         await lead_data.require_creator(conn, caller, creator_id)
+        before = await leads.get_lead(conn, creator_id, body.external_id)
         row = await leads.upsert_lead(conn, creator_id, body.external_id, fields, given)
+        await consent_ledger.record_changes(
+            conn,
+            creator_id,
+            body.external_id,
+            before["consent"] if before else None,
+            row["consent"],
+            source="api",
+            given_by=caller.actor,
+        )
     if not row.pop("created"):
         response.status_code = status.HTTP_200_OK
     return lead_data.lead_view(row)
@@ -105,8 +115,19 @@ async def patch_consumer(
         changes["consent"] = body.consent.model_dump(exclude_unset=True, exclude_none=True)  # type: ignore[union-attr]
     if not changes:
         raise HTTPException(422, "nothing to change: send at least one field")
-    async with services.pool.connection() as conn:
+    async with services.pool.connection() as conn, conn.transaction():
+        before = await leads.get_lead(conn, creator_id, external_id)
         row = await leads.patch_lead(conn, creator_id, external_id, changes)
+        if row is not None and before is not None:
+            await consent_ledger.record_changes(
+                conn,
+                creator_id,
+                external_id,
+                before["consent"],
+                row["consent"],
+                source="api",
+                given_by=caller.actor,
+            )
     if row is None:
         raise HTTPException(404, _lead_not_found(creator_id, external_id))
     return lead_data.lead_view(row)

@@ -47,7 +47,9 @@ async def create_creator(
         version = await creator_profiles.add_approved_profile(
             conn, body.username, profile, profile["source"]
         )
-        agent = await agent_settings.ensure_agent(conn, uuid.uuid4().hex, body.username)
+        agent = await agent_settings.ensure_agent(
+            conn, uuid.uuid4().hex, body.username, services.settings.agent_defaults
+        )
         await audit_trail.audit(
             conn, body.username, caller.actor, "creator_saved", {"profile_version": version}
         )

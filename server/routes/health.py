@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from server.config_warnings import config_warnings
 from server.deps import ServicesDep
 from server.responses.health_out import Alive, NotReady, Ready
 
@@ -29,5 +30,10 @@ async def ready(services: ServicesDep) -> JSONResponse:
     except Exception as exc:
         return JSONResponse({"status": "unavailable", "database": str(exc)[:200]}, status_code=503)
     return JSONResponse(
-        {"status": "ready", "migrations": migrations, "transports": services.transports}
+        {
+            "status": "ready",
+            "migrations": migrations,
+            "transports": services.transports,
+            "warnings": config_warnings(services.settings),
+        }
     )

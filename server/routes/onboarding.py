@@ -184,7 +184,9 @@ async def deploy_agent(creator_id: str, services: ServicesDep, caller: AdminDep)
             raise HTTPException(
                 409, "the creator has no approved profile yet; approve the onboarding review first"
             )
-        agent = await agent_settings.ensure_agent(conn, uuid.uuid4().hex, creator_id)
+        agent = await agent_settings.ensure_agent(
+            conn, uuid.uuid4().hex, creator_id, services.settings.agent_defaults
+        )
     return agent
 
 

@@ -10,8 +10,11 @@ from psycopg.types.json import Jsonb
 from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
 from server.store.rows import Row, Scope, all_rows, one
 
-# How long a draft waits for a decision: the agent's draft_ttl_hours from its creation.
-EXPIRES_AT = "a.created_at + make_interval(hours => g.draft_ttl_hours)"
+# How long a draft waits for a decision: the agent's draft_ttl_hours from its creation; a
+# draft held for the lead's reply (WhatsApp's window) as long again from when it was held.
+EXPIRES_AT = "coalesce(a.held_at, a.created_at) + make_interval(hours => g.draft_ttl_hours)"
+# Drafts that expire when their time is up: waiting for the creator, or for the lead.
+EXPIRING = "a.status IN ('pending', 'held') AND a.kind = 'message'"
 
 # An approval with what the creator needs to decide: the lead, the event, the lead's
 # context, when a waiting draft expires, and the message it produced once sent.
@@ -21,7 +24,7 @@ APPROVAL_VIEW = f"""
            e.type AS event_type, e.payload AS event_payload, e.occurred_at AS event_occurred_at,
            e.decision AS event_decision, x.context AS consumer_context,
            m.id AS message_id, m.status AS message_status,
-           CASE WHEN a.status = 'pending' AND a.kind = 'message' THEN {EXPIRES_AT}
+           CASE WHEN {EXPIRING} THEN {EXPIRES_AT}
            END AS expires_at
       FROM approvals a
       LEFT JOIN agents g ON g.creator_id = a.creator_id
@@ -169,15 +172,17 @@ async def cancel(conn: AsyncConnection, approval_id: str, reason: str) -> Row | 
 
 
 async def expire(conn: AsyncConnection, approval_id: str) -> Row | None:
-    """Compare-and-set pending -> expired, only once the draft is older than its agent's
-    draft_ttl_hours. None if it is not (or no longer) a pending draft past its TTL."""
+    """Compare-and-set pending (or held) -> expired, only once the draft is older than its
+    agent's draft_ttl_hours. None if it is not (or no longer) such a draft past its TTL."""
     return await one(
         conn,
         f"""
         UPDATE approvals a SET status = 'expired', decided_at = now(),
-               status_reason = 'no decision within ' || g.draft_ttl_hours || ' hours'
+               status_reason = CASE WHEN a.status = 'held'
+                   THEN 'the lead did not answer within ' || g.draft_ttl_hours || ' hours'
+                   ELSE 'no decision within ' || g.draft_ttl_hours || ' hours' END
           FROM agents g
-         WHERE a.id = %s AND a.status = 'pending' AND a.kind = 'message'
+         WHERE a.id = %s AND {EXPIRING}
            AND g.creator_id = a.creator_id AND {EXPIRES_AT} <= now()
         RETURNING a.*, g.draft_ttl_hours""",
         (approval_id,),
@@ -189,7 +194,7 @@ async def due_to_expire(conn: AsyncConnection, limit: int) -> list[str]:
     rows = await all_rows(
         conn,
         f"""SELECT a.id FROM approvals a JOIN agents g ON g.creator_id = a.creator_id
-             WHERE a.status = 'pending' AND a.kind = 'message' AND {EXPIRES_AT} <= now()
+             WHERE {EXPIRING} AND {EXPIRES_AT} <= now()
              ORDER BY a.created_at LIMIT %s""",
         (limit,),
     )
@@ -236,6 +241,27 @@ async def withdraw_pending_of_lead(
     return cur.rowcount
 
 
+async def withdraw_unsent_of_lead(
+    conn: AsyncConnection,
+    creator_id: str,
+    lead_id: str,
+    channel: str,
+    reason: str,
+    withdrawable: list[str],
+) -> list[Row]:
+    """Withdraw the lead's drafts for `channel` in these statuses that no message went out
+    for; the withdrawn ones (id, thread_id)."""
+    return await all_rows(
+        conn,
+        """UPDATE approvals SET status = 'withdrawn', status_reason = %s, decided_at = now()
+            WHERE creator_id = %s AND consumer_id = %s AND kind = 'message' AND channel = %s
+              AND status = ANY(%s)
+              AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.approval_id = approvals.id)
+        RETURNING id, thread_id""",
+        (reason, creator_id, lead_id, channel, withdrawable),
+    )
+
+
 async def delete_lead_approvals(conn: AsyncConnection, creator_id: str, lead_id: str) -> int:
     cur = await conn.execute(
         "DELETE FROM approvals WHERE creator_id = %s AND consumer_id = %s", (creator_id, lead_id)
@@ -252,3 +278,21 @@ async def pending_counts(conn: AsyncConnection, creator_id: str) -> dict[str, in
         (creator_id,),
     )
     return {row["kind"]: row["waiting"] for row in rows}
+
+
+async def hold_for_reply(conn: AsyncConnection, approval_id: str) -> Row | None:
+    """An approved draft waits for the lead's answer (WhatsApp's window was closed)."""
+    return await one(
+        conn,
+        """UPDATE approvals SET status = 'held', held_at = now()
+             WHERE id = %s AND status = ANY(%s) RETURNING *""",
+        (approval_id, ["approved", "edited", "agent_approved"]),
+    )
+
+
+async def set_send_after(conn: AsyncConnection, approval_id: str, send_after: Any) -> Row | None:
+    return await one(
+        conn,
+        "UPDATE approvals SET send_after = %s WHERE id = %s RETURNING *",
+        (send_after, approval_id),
+    )

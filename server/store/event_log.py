@@ -9,6 +9,7 @@ from psycopg.types.json import Jsonb
 
 from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
 from server.store.rows import IN_SCOPE, Row, Scope, all_rows, one
+from server.store.sending_facts import DRAFTING_FACTS, DRAFTING_PARAMS
 
 # The link from a decision to the message it produced, for the event's readers.
 EVENT_VIEW = """
@@ -120,22 +121,24 @@ async def delete_lead_events(conn: AsyncConnection, creator_id: str, lead_id: st
 
 async def event_to_run(conn: AsyncConnection, event_id: str) -> Row | None:
     """A queued event with everything its run reads, in one round trip: the lead
-    (`consumer`, None once erased), the creator's agent settings (`agent`) and the version
-    of their latest approved profile (the profile itself is cached by version)."""
+    (`consumer`, None once erased), the creator's agent settings (`agent`), the version
+    of their latest approved profile (the profile itself is cached by version) and what
+    drafting checks (`outreach`: caps' counts, suppressed addresses)."""
     return await one(
         conn,
-        """
-        SELECT e.*, to_jsonb(c) AS consumer, to_jsonb(a) AS agent,
+        f"""
+        SELECT e.*, to_jsonb(c) AS consumer, to_jsonb(a) AS agent, to_jsonb(o) AS outreach,
                p.version AS profile_version, p.approved_at AS profile_approved_at
           FROM events e
           LEFT JOIN consumers c ON c.creator_id = e.creator_id AND c.id = e.consumer_id
           LEFT JOIN agents a ON a.creator_id = e.creator_id
+          LEFT JOIN LATERAL ({DRAFTING_FACTS}) o ON c.id IS NOT NULL
           LEFT JOIN LATERAL (
                 SELECT version, approved_at FROM creator_profiles
                  WHERE creator_id = e.creator_id AND status = 'approved'
                  ORDER BY version DESC LIMIT 1) p ON true
-         WHERE e.id = %s""",
-        (event_id,),
+         WHERE e.id = %(event_id)s""",
+        {**DRAFTING_PARAMS, "event_id": event_id},
     )
 
 

@@ -21,10 +21,11 @@ async def claim_new_or_reclaimable(
     return await one(
         conn,
         f"""INSERT INTO messages (id, idempotency_key, approval_id, thread_id, creator_id,
-                consumer_id, channel, transport, to_address, subject, body, status, claim_token)
+                consumer_id, channel, transport, to_address, subject, body, status, claim_token,
+                purpose)
             VALUES (%(id)s, %(idempotency_key)s, %(approval_id)s, %(thread_id)s, %(creator_id)s,
                     %(consumer_id)s, %(channel)s, %(transport)s, %(to_address)s, %(subject)s,
-                    %(body)s, 'claimed', %(claim_token)s)
+                    %(body)s, 'claimed', %(claim_token)s, %(purpose)s)
             ON CONFLICT (idempotency_key) DO UPDATE SET status = 'claimed', error = NULL,
                 claim_token = excluded.claim_token
                 WHERE messages.status = ANY(%(reclaimable)s)

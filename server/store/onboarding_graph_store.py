@@ -19,8 +19,9 @@ from server.store.rows import ALL_CREATORS
 
 
 class PostgresOnboardingStore:
-    def __init__(self, pool: AsyncConnectionPool):
+    def __init__(self, pool: AsyncConnectionPool, agent_defaults: dict[str, Any] | None = None):
         self._pool = pool
+        self._agent_defaults = agent_defaults  # the sending rules a new agent starts with
 
     async def update_run(self, onboarding_id: str, **changes: Any) -> None:
         async with self._pool.connection() as conn:
@@ -70,5 +71,7 @@ class PostgresOnboardingStore:
 
     async def deploy_agent(self, creator_id: str) -> str:
         async with self._pool.connection() as conn:
-            agent = await agent_settings.ensure_agent(conn, uuid.uuid4().hex, creator_id)
+            agent = await agent_settings.ensure_agent(
+                conn, uuid.uuid4().hex, creator_id, self._agent_defaults
+            )
         return agent["id"]

@@ -9,11 +9,22 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from domain.approval_states import SENDABLE
-from server.store import approval_queue, audit_trail, message_log
+from domain.compliance import OUTSIDE_WINDOW, OutreachCounts, SendFacts, SendingRules, Verdict
+from domain.whatsapp_template import WhatsAppTemplate, fill_template
+from graphs.state import ConsumerFacts
+from server.store import (
+    agent_settings,
+    approval_queue,
+    audit_trail,
+    message_log,
+    sending_facts,
+)
 from server.store.rows import Row
+from server.unsubscribe_links import UnsubscribeLinks
 from tools.sales_store import (
     RECLAIMABLE,
     AgentApproval,
+    EmailFooter,
     MessageRecord,
     NewApproval,
     NewMessage,
@@ -31,10 +42,15 @@ class PostgresSalesStore:
         pool: AsyncConnectionPool,
         schedule_send: SendScheduler | None = None,
         undo_window_s: float = 120.0,
+        default_template_sid: str | None = None,
+        unsubscribe_links: UnsubscribeLinks | None = None,
     ):
         self._pool = pool
         self._schedule_send = schedule_send
         self._undo_window_s = undo_window_s
+        # TWILIO_WHATSAPP_TEMPLATE_SID: for creators who configured no template of their own.
+        self._default_template_sid = default_template_sid
+        self._links = unsubscribe_links
 
     async def save_approval(self, approval: NewApproval) -> None:
         async with self._pool.connection() as conn, conn.transaction():
@@ -81,6 +97,66 @@ class PostgresSalesStore:
             await self._schedule_send(conn, row)
             return row["status"]
 
+    async def send_facts(
+        self, creator_id: str, consumer: ConsumerFacts, channel: str, key: str, purpose: str
+    ) -> SendFacts | None:
+        async with self._pool.connection() as conn:
+            row = await sending_facts.send_facts(conn, creator_id, consumer["id"], channel, key)
+        if row is None:
+            return None
+        context = row["context"] or {}
+        return SendFacts(
+            channel=channel,
+            purpose=purpose,
+            suppressed=row["suppressed"],
+            opted_out=bool(context.get("opted_out")),
+            consent=bool((row["consent"] or {}).get(channel)),
+            timezone=row["timezone"],
+            last_inbound_at=context.get("last_inbound_at"),
+            counts=OutreachCounts(row["lead_day"], row["lead_week"], row["creator_day"]),
+            rules=SendingRules.of_agent(row["agent"]),
+        )
+
+    async def template_for(self, creator_id: str, consumer_name: str) -> WhatsAppTemplate | None:
+        async with self._pool.connection() as conn:
+            row = await agent_settings.whatsapp_template(conn, creator_id)
+        sid = (row or {}).get("whatsapp_template_sid") or self._default_template_sid
+        if row is None or not sid:
+            return None
+        mapping = row["whatsapp_template_variables"] if row["whatsapp_template_sid"] else None
+        return fill_template(sid, mapping, consumer_name, row["creator_name"])
+
+    async def defer_send(self, thread_id: str, approval_id: str, verdict: Verdict) -> None:
+        if self._schedule_send is None:
+            raise RuntimeError("a deferred send needs a job queue to schedule it")
+        async with self._pool.connection() as conn, conn.transaction():
+            row = await approval_queue.set_send_after(conn, approval_id, verdict.send_at)
+            if row is None:
+                return
+            await self._schedule_send(conn, row)
+            await audit_trail.audit_thread(
+                conn,
+                thread_id,
+                "agent",
+                "send_deferred",
+                {"approval_id": approval_id, **verdict.audit_details()},
+            )
+
+    async def hold_for_reply(self, thread_id: str, approval_id: str, opener: str) -> None:
+        async with self._pool.connection() as conn, conn.transaction():
+            if await approval_queue.hold_for_reply(conn, approval_id) is not None:
+                await audit_trail.audit_thread(
+                    conn,
+                    thread_id,
+                    "agent",
+                    "draft_held_for_reply",
+                    {
+                        "approval_id": approval_id,
+                        "opener_message_id": opener,
+                        "rule": OUTSIDE_WINDOW,
+                    },
+                )
+
     async def claim_send(self, message: NewMessage) -> tuple[MessageRecord | None, bool]:
         async with self._pool.connection() as conn, conn.transaction():
             if message.approval_id is not None:
@@ -121,3 +197,10 @@ class PostgresSalesStore:
     async def audit(self, thread_id: str, actor: str, action: str, details: dict[str, Any]) -> None:
         async with self._pool.connection() as conn:
             await audit_trail.audit_thread(conn, thread_id, actor, action, details)
+
+    async def email_footer(self, creator_id: str, consumer_id: str) -> EmailFooter | None:
+        if self._links is None or not self._links.base_url:
+            return None
+        async with self._pool.connection() as conn:
+            agent = await agent_settings.agent_of_creator(conn, creator_id)
+        return self._links.footer(creator_id, consumer_id, (agent or {}).get("postal_address"))

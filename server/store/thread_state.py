@@ -68,7 +68,8 @@ async def threads_to_compact(conn: AsyncConnection, keep_days: float, limit: int
                   < now() - make_interval(secs => %s * 86400)
               AND NOT EXISTS (
                   SELECT 1 FROM approvals a
-                   WHERE a.thread_id = c.thread_id AND a.status IN ('pending', 'agent_approved'))
+                   WHERE a.thread_id = c.thread_id
+                     AND a.status IN ('pending', 'agent_approved', 'held'))
             LIMIT %s""",
         (keep_days, limit),
     )

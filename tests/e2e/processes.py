@@ -31,8 +31,19 @@ def wait_until_answering(proc: subprocess.Popen, url: str, within: float = 90.0)
         time.sleep(0.3)
 
 
+# The tests send at any hour and more than a lead's daily cap (tests/integration/
+# test_compliance.py covers those rules).
+RULES_OFF = {
+    "DEFAULT_QUIET_HOURS": "off",
+    "DEFAULT_MAX_PER_LEAD_PER_DAY": "1000",
+    "DEFAULT_MAX_PER_LEAD_PER_WEEK": "1000",
+    "DEFAULT_MAX_PER_CREATOR_PER_DAY": "1000",
+}
+
+
 def service_env(**overrides: str) -> dict[str, str]:
-    """This environment without credentials, a database or an admin key, plus `overrides`."""
+    """This environment without credentials, a database or an admin key, without quiet
+    hours or caps, plus `overrides`."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -40,7 +51,7 @@ def service_env(**overrides: str) -> dict[str, str]:
             ("OPENAI_", "TWILIO_", "SES_", "DATABASE_URL", "CREATOR_API", "ADMIN_API_KEY")
         )
     }
-    return {**env, **overrides}
+    return {**env, **RULES_OFF, **overrides}
 
 
 def stop(proc: subprocess.Popen, within: float = 20.0) -> None:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -16,7 +17,7 @@ import psycopg
 import pytest
 
 from tests.conftest import ADMIN_HEADERS, ADMIN_KEY, NEHA, load_creator
-from tests.e2e.processes import free_port, wait_until_answering
+from tests.e2e.processes import RULES_OFF, free_port, wait_until_answering
 from tests.standins.twilio_server import TwilioStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +37,7 @@ def get(url: str, **kwargs) -> httpx.Response:
 @contextmanager
 def service(module: str, env: dict[str, str], port: int | None = None):
     """Start `python -m module`; wait until it answers (API) or a moment (worker)."""
-    full_env = {**os.environ, **env, "LOG_LEVEL": "warning"}
+    full_env = {**os.environ, **RULES_OFF, **env, "LOG_LEVEL": "warning"}
     if port:
         full_env["PORT"] = str(port)
     for key in ("OPENAI_API_KEY", "SES_FROM_EMAIL"):
@@ -76,9 +77,11 @@ def pending_approval(base: str) -> dict:
         json={
             "creator_id": "ajay_shenoy",
             "consumer_id": "c-1001",
-            "type": "service_click",
-            "occurred_at": "2026-11-08T06:00:00Z",
-            "payload": {"service_id": 101},
+            # The lead writes now: WhatsApp's 24-hour window is open, so the approved reply
+            # goes out as free text.
+            "type": "inbound_message",
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "payload": {"text": "Is the strategy call recorded?"},
         },
     ).json()["event_id"]
 

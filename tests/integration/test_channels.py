@@ -120,6 +120,8 @@ async def test_email_goes_through_sesv2_once(database_url, moto_ses, monkeypatch
         ses_from_email="maya@creators.example",
         ses_endpoint_url=moto_ses,
         aws_region="us-east-1",
+        public_base_url="https://agents.example.com",
+        sender_postal_address="Creator Marketplace, 1 Market St, San Francisco",
     ) as client:
         approval = await pending_draft(
             client,

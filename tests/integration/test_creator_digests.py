@@ -43,7 +43,13 @@ def aws_credentials(monkeypatch):
 
 
 def ses_settings(url: str) -> dict[str, Any]:
-    return {"ses_from_email": SENDER, "ses_endpoint_url": url, "aws_region": "us-east-1"}
+    return {
+        "ses_from_email": SENDER,
+        "ses_endpoint_url": url,
+        "aws_region": "us-east-1",
+        "public_base_url": "https://agents.example.com",
+        "sender_postal_address": "Creator Marketplace, 1 Market St, San Francisco",
+    }
 
 
 async def draft_for(client, lead: dict[str, Any], at: str) -> str:

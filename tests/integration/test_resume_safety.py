@@ -77,6 +77,7 @@ class FlakyStore:
 
 class CountingTransport:
     name = "counting"
+    enforces_window = False
 
     def __init__(self) -> None:
         self.sent: list[OutgoingMessage] = []

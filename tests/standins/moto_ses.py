@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import email
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email import policy
 from typing import Any
 
 import boto3
@@ -34,6 +36,21 @@ def moto_ses_server(*verified_senders: str) -> Iterator[str]:
 
 
 async def emails_taken(url: str) -> list[dict[str, Any]]:
-    """Every email the server accepted."""
+    """Every email the server accepted. A raw one (what the service sends) in the shape of
+    a simple one (`id`, `destinations`, `subject`, `body`), with the parsed message as
+    `mime` (every header as sent)."""
     async with httpx.AsyncClient() as http:
-        return (await http.get(f"{url}/moto-api/data.json")).json()["ses"]["Message"]
+        taken = (await http.get(f"{url}/moto-api/data.json")).json()["ses"]
+    return list(taken.get("Message", [])) + [_as_simple(m) for m in taken.get("RawMessage", [])]
+
+
+def _as_simple(raw: dict[str, Any]) -> dict[str, Any]:
+    mime = email.message_from_string(raw["raw_data"], policy=policy.default)
+    return {
+        "id": raw["id"],
+        "source": raw["source"],
+        "destinations": {"ToAddresses": [a.addr_spec for a in mime["To"].addresses]},
+        "subject": str(mime["Subject"]),
+        "body": mime.get_content().replace("\r\n", "\n"),
+        "mime": mime,
+    }

@@ -24,6 +24,7 @@ CONFIG = {"configurable": {"thread_id": "ajay_shenoy:c-1"}}
 
 class RecordingTransport:
     name = "fake"
+    enforces_window = False
 
     def __init__(self, fail_first: bool = False):
         self.sent: list[OutgoingMessage] = []

@@ -1,0 +1,67 @@
+"""A lead opts out of a creator's email: their unsubscribe link or mailto, or a complaint
+to their mailbox provider. Runs in the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from domain.thread_ids import sales_thread_id
+from server.store import approval_queue, audit_trail, consent_ledger, leads
+
+# The reason code a withdrawn draft shows (domain/reasons.py).
+OPTED_OUT = "opted_out"
+# Waiting, or decided and not sent yet: none of them may go to a lead who opted out (as an
+# opt-out event withdraws them in the graph, tools.sales_store.Withdrawal).
+UNSENT = ["pending", "agent_approved", "approved", "edited"]
+
+
+async def opt_out_of_email(
+    conn: AsyncConnection,
+    creator_id: str,
+    consumer_id: str,
+    *,
+    source: str,
+    given_by: str,
+    evidence: dict[str, Any] | None = None,
+) -> bool | None:
+    """Withdraw the lead's email consent (a ledger entry and an audit entry
+    `consent_withdrawn`) and their email drafts not sent yet. True when this withdrew it,
+    False when it was withdrawn already (nothing new is written), None for no such lead."""
+    if not await leads.lock_lead(conn, creator_id, consumer_id):
+        return None
+    lead = await leads.get_lead(conn, creator_id, consumer_id)
+    thread_id = sales_thread_id(creator_id, consumer_id)
+    # Drafts first: a repeat (or a draft approved since) finds nothing more to withdraw.
+    drafts = await approval_queue.withdraw_unsent_of_lead(
+        conn, creator_id, consumer_id, "email", OPTED_OUT, UNSENT
+    )
+    for draft in drafts:
+        await audit_trail.audit_thread(
+            conn,
+            thread_id,
+            "system",
+            "draft_withdrawn",
+            {"approval_id": draft["id"], "reason": OPTED_OUT, "source": source},
+        )
+    if (lead["consent"] or {}).get("email") is False:
+        return False
+    await consent_ledger.record_consent(
+        conn,
+        creator_id,
+        consumer_id,
+        "email",
+        False,
+        source=source,
+        given_by=given_by,
+        evidence=evidence,
+    )
+    await audit_trail.audit_thread(
+        conn,
+        thread_id,
+        "system",
+        "consent_withdrawn",
+        {"channel": "email", "source": source, "given_by": given_by, **(evidence or {})},
+    )
+    return True
