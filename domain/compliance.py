@@ -189,6 +189,13 @@ def check_send(facts: SendFacts, now: datetime) -> Verdict:
     return ALLOWED
 
 
+# What a customer's own booking calls for (domain.booking_decisions): never capped.
+SERVICE_REASONS = ("booking_welcome", "session_reminder", "session_thank_you")
+
+
 def purpose_of(decision_reason: str | None) -> str:
-    """A reply to the lead is not outreach; everything the sales agent starts is."""
-    return "reply" if decision_reason == "inbound_reply" else "sales"
+    """A reply to the lead is not outreach, nor are a booking's messages; everything the
+    sales agent starts (follow-ups too) is."""
+    if decision_reason == "inbound_reply":
+        return "reply"
+    return "service" if decision_reason in SERVICE_REASONS else "sales"

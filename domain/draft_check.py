@@ -21,13 +21,14 @@ def render_written_draft(
     channel: str,
     first_name: str,
     today: date,
+    booking: dict[str, str | None] | None = None,
 ) -> tuple[dict[str, Any], list[Finding]]:
     """(the draft as the creator will see it, what is wrong with it).
 
     `written` is what a drafter answered: `subject` and `body` with placeholders, and the
     `service_ids` it says it mentions. The rendered draft keeps that text under `written`.
     """
-    renderer = SlotRenderer(profile, first_name, today)
+    renderer = SlotRenderer(profile, first_name, today, booking)
     found: list[Finding] = []
     rendered: dict[str, str | None] = {}
     service_ids: list[int] = []

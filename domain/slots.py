@@ -21,7 +21,9 @@ from domain.safe_names import display_name_for_messages, name_is_clean
 # `{{kind}}` or `{{kind:ID}}`; bounded pieces, no nested quantifiers: linear to scan.
 SLOT = re.compile(r"\{\{\s{0,3}([a-z_]{1,20})(?::\s{0,3}([A-Za-z0-9_-]{1,40}))?\s{0,3}\}\}")
 SERVICE_SLOTS = ("title", "price", "link", "schedule", "seats_left")
-PLAIN_SLOTS = ("rating", "profile_link", "first_name", "creator_name")
+PLAIN_SLOTS = ("rating", "profile_link", "first_name", "creator_name", "booking_time", "prepare")
+# Facts of the booking a customer-onboarding message is about (domain.booking_offer).
+BOOKING_SLOTS = ("booking_time", "prepare")
 SLOT_NAMES = (*SERVICE_SLOTS, *PLAIN_SLOTS)
 
 # Service types sold per session; everything else without an interval is paid once.
@@ -94,6 +96,7 @@ class SlotRenderer:
     profile: dict[str, Any]
     first_name: str
     today: date
+    booking: dict[str, str | None] | None = None  # BOOKING_SLOTS' values, for a booking
 
     def __post_init__(self) -> None:
         self._open = open_services(self.profile, self.today)
@@ -117,6 +120,8 @@ class SlotRenderer:
         return f"{service['seats_left']} seats left"
 
     def _plain_fact(self, kind: str) -> str | None:
+        if kind in BOOKING_SLOTS:
+            return (self.booking or {}).get(kind)
         if kind == "first_name":
             return self.first_name
         if kind == "creator_name":

@@ -22,6 +22,11 @@ class SalesContext:
     triggers: list[dict[str, Any]] | None = None
     # Quiet hours and frequency caps (domain.compliance), from the agent's settings.
     rules: SendingRules = field(default_factory=SendingRules)
+    # Customer onboarding: how long before a session its reminder goes.
+    reminder_hours_before: int = 24
+    # Sales: a message nobody answered is followed up after this long, at most this often.
+    follow_up_after_hours: int = 72
+    max_follow_ups: int = 1
     # The job's last attempt: a send that certainly did not go out is left 'unsent' for a
     # person to resolve instead of raising for a retry that will never come.
     final_attempt: bool = False

@@ -3,7 +3,8 @@
 update_context -> should_act -> draft_message -> check_draft -> save_draft ->
 [approve_draft, by the agent's approval mode] -> request_approval (interrupt) ->
 send_whatsapp | send_email [-> request_approval again: a send moved past quiet hours, or
-held for the lead's answer to a WhatsApp template]
+held for the lead's answer to a WhatsApp template] [-> schedule_follow_up: outreach that went
+out gets a follow-up timer; its `timer` event runs the graph again]
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from nodes.check_draft import make_check_draft, route_after_check_draft
 from nodes.draft_message import make_draft_message, write_template_draft
 from nodes.request_approval import make_request_approval, route_after_request_approval
 from nodes.save_draft import make_save_draft, route_after_save_draft
-from nodes.send_message import make_send_node, route_after_send
+from nodes.schedule_follow_up import make_schedule_follow_up, route_after_sales_send
+from nodes.send_message import make_send_node
 from nodes.should_act import route_after_should_act, should_act
 from nodes.update_context import update_context
 from nodes.withdraw_draft import make_withdraw_draft, route_after_withdraw_draft
@@ -56,6 +58,7 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
     )
     builder.add_node("send_whatsapp", make_send_node("whatsapp", adapters.whatsapp, adapters.store))
     builder.add_node("send_email", make_send_node("email", adapters.email, adapters.store))
+    builder.add_node("schedule_follow_up", make_schedule_follow_up(adapters.store))
 
     builder.add_edge(START, "update_context")
     builder.add_edge("update_context", "should_act")
@@ -84,7 +87,10 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
         ["send_whatsapp", "send_email", "draft_message", END],
     )
     for send in ("send_whatsapp", "send_email"):
-        builder.add_conditional_edges(send, route_after_send, ["request_approval", END])
+        builder.add_conditional_edges(
+            send, route_after_sales_send, ["request_approval", "schedule_follow_up", END]
+        )
+    builder.add_edge("schedule_follow_up", END)
     return builder
 
 

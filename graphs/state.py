@@ -13,7 +13,8 @@ Channel = Literal["whatsapp", "email"]
 
 class EventFacts(TypedDict):
     id: str
-    type: str  # page_view | service_click | booking_created | inbound_message
+    # page_view | service_click | inbound_message | booking_created | booking_cancelled |
+    # payment_completed | session_completed | timer (a thread's delayed run)
     occurred_at: str  # ISO 8601; the clock every rule uses
     payload: dict[str, Any]
 
@@ -49,6 +50,7 @@ class Decision(TypedDict, total=False):
     service_id: int | None
     withdraw_pending: bool
     release_held: bool  # the lead answered: the draft held for that goes out now
+    follow_up: int  # a follow-up's number (1 for the first); 0 or absent for the rest
 
 
 class Draft(TypedDict, total=False):
@@ -92,6 +94,8 @@ class OutreachFacts(TypedDict, total=False):
 
     whatsapp_suppressed: str | None
     email_suppressed: str | None
+    booked_service_ids: list[int]  # booked or done, not cancelled: sales never pitches them
+    opted_out: bool  # on the lead's sales thread (read by a booking's thread)
     lead_day: int
     lead_week: int
     creator_day: int
@@ -103,6 +107,17 @@ class SendResult(TypedDict, total=False):
     transport: str
     provider_message_id: str | None
     error: str | None
+
+
+class BookingFacts(TypedDict, total=False):
+    """One booking, as its events told it (the customer onboarding graph's thread)."""
+
+    booking_id: str
+    service_id: int | None
+    status: str  # booked | completed | cancelled
+    starts_at: str | None  # ISO 8601
+    ends_at: str | None
+    paid: bool
 
 
 class SalesState(TypedDict, total=False):
@@ -127,6 +142,19 @@ class SalesState(TypedDict, total=False):
     redraft_requested: bool
     creator_redrafts: int
     send_result: SendResult | None
+    # On a booking's thread only (customer onboarding): the booking the messages are about.
+    # Here rather than in CustomerState because the nodes both graphs share read it.
+    booking: BookingFacts
+
+
+class CustomerState(SalesState, total=False):
+    """The customer onboarding graph: the sales state's facts (the booking among them), and
+    which of its messages were already decided on (welcome, reminder, thank_you), so none
+    goes twice."""
+
+    steps_done: list[str]
+    # The timers this run asks for ({"kind", "at"}) or cancels (should_act_on_booking).
+    timer_plan: dict[str, Any]
 
 
 class OnboardingState(TypedDict, total=False):

@@ -12,6 +12,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from domain.booking_offer import booking_slot_facts, profile_for_booking
 from domain.draft_check import render_written_draft
 from domain.offer import offerable_to_lead
 from domain.template_draft import first_name
@@ -21,9 +22,25 @@ from tools.drafting import Drafter, DraftRequest, TemplateDrafter
 
 
 def profile_for_lead(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
-    """The creator's profile without what this lead already booked."""
+    """The creator's profile without what this lead already booked; for a booking's message
+    (customer onboarding), the booked service and what may follow it."""
     bought = (state.get("context") or {}).get("enrolled_service_ids") or []
-    return offerable_to_lead(context_of(runtime).profile, bought)
+    profile = context_of(runtime).profile
+    booking = state.get("booking")
+    if booking is not None:
+        reason = state["decision"].get("reason", "")
+        return profile_for_booking(profile, booking.get("service_id"), reason, bought)
+    return offerable_to_lead(profile, bought)
+
+
+def booking_facts(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any] | None:
+    """The booking's facts the placeholders render ({{booking_time}}, {{prepare}})."""
+    booking = state.get("booking")
+    if booking is None:
+        return None
+    return booking_slot_facts(
+        booking, context_of(runtime).profile, state["consumer"].get("timezone")
+    )
 
 
 def event_day(state: SalesState) -> date:
@@ -41,6 +58,7 @@ def draft_request(state: SalesState, runtime: Runtime[SalesContext]) -> DraftReq
         today=event_day(state),
         feedback=state.get("feedback"),
         inbound_text=payload.get("text") if state["event"]["type"] == "inbound_message" else None,
+        booking=state.get("booking"),
     )
 
 
@@ -52,6 +70,7 @@ def rendered(written: Draft, state: SalesState, runtime: Runtime[SalesContext]) 
         state["decision"]["channel"],
         first_name(state["consumer"].get("name")),
         event_day(state),
+        booking_facts(state, runtime),
     )
     draft["profile_version"] = context_of(runtime).profile_version
     return {

@@ -71,8 +71,11 @@ def decide(
         )
         if offered:
             return quiet("already_enrolled", withdraw=True)
-    if not agent_enabled or not is_triggered(event, triggers):
+    follow_up = event["type"] == "timer" and payload.get("kind") == "follow_up"
+    if not agent_enabled or not (follow_up or is_triggered(event, triggers)):
         return quiet("not_triggered")
+    if follow_up and (stopped := follow_up_stopped(payload, context)):
+        return quiet(stopped)  # whatever else waits: the sequence ends here
     # A lead's message is answered: a draft still waiting is stale once they wrote.
     if pending is not None and not answering:
         return quiet("pending_approval")
@@ -103,6 +106,8 @@ def decide(
     )
     if cap_reached(counts, rules or SendingRules()):
         return quiet(FREQUENCY_CAP)  # not even drafted
+    if follow_up:
+        return {**act("follow_up"), "follow_up": int(payload.get("number") or 1)}
     if service_id is not None and service_id in enrolled:
         return quiet("already_enrolled")
     if event["type"] == "service_click":
@@ -115,6 +120,17 @@ def decide(
         since = datetime.fromisoformat(event["occurred_at"]) - datetime.fromisoformat(previous)
         return act("returning_lead") if since >= RETURNING_AFTER else quiet("seen_recently")
     return quiet("not_triggered")
+
+
+def follow_up_stopped(payload: dict[str, Any], context: dict[str, Any]) -> str | None:
+    """Why a follow-up that is due is not written: the lead answered since the message it
+    follows, or booked; None when nothing stopped it (the usual rules still apply)."""
+    replied = context.get("last_inbound_at")
+    if replied and datetime.fromisoformat(replied) >= datetime.fromisoformat(payload["since"]):
+        return "lead_replied"
+    if context.get("enrolled_service_ids"):
+        return "already_enrolled"
+    return None
 
 
 def should_act(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:

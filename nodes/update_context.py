@@ -29,15 +29,23 @@ def _later(current: str | None, candidate: str) -> str:
     return current
 
 
-def apply_event(context: ConsumerContext, event: EventFacts) -> ConsumerContext:
+def apply_event(
+    context: ConsumerContext, event: EventFacts, booked: list[int] | None = None
+) -> ConsumerContext:
+    """The context after this event; `booked`: the services the lead has booked now (the
+    bookings table), which sales never pitches again."""
     ctx: dict[str, Any] = {**EMPTY_CONTEXT, **context}
     ctx["service_clicks"] = dict(ctx["service_clicks"])
     ctx["enrolled_service_ids"] = list(ctx["enrolled_service_ids"])
+    for service_id in booked or []:
+        if service_id not in ctx["enrolled_service_ids"]:
+            ctx["enrolled_service_ids"].append(service_id)
     at = event["occurred_at"]
     payload = event.get("payload") or {}
     service_id = payload.get("service_id")
 
-    ctx["last_seen_at"] = _later(ctx["last_seen_at"], at)
+    if event["type"] != "timer":  # the agent's own clock, not a sign of the lead
+        ctx["last_seen_at"] = _later(ctx["last_seen_at"], at)
     if event["type"] == "page_view":
         ctx["page_views"] += 1
         ctx["last_page_view_at"] = _later(ctx["last_page_view_at"], at)
@@ -66,7 +74,9 @@ def apply_event(context: ConsumerContext, event: EventFacts) -> ConsumerContext:
 def update_context(state: SalesState) -> dict[str, Any]:
     previous = state.get("context") or EMPTY_CONTEXT
     return {
-        "context": apply_event(previous, state["event"]),
+        "context": apply_event(
+            previous, state["event"], (state.get("outreach") or {}).get("booked_service_ids")
+        ),
         # `should_act` compares a page view with the one before it, and with any earlier
         # sign of the lead (a booking, a click, a message).
         "previous_page_view_at": previous.get("last_page_view_at"),

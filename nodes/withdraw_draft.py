@@ -11,7 +11,7 @@ from graphs.state import SalesState
 from tools.sales_store import SalesStore, Withdrawal
 
 # Reasons that retire a draft the creator already approved but that has not gone out yet.
-STOPS_DECIDED_DRAFTS = {"opted_out", "already_enrolled"}
+STOPS_DECIDED_DRAFTS = {"opted_out", "already_enrolled", "booking_cancelled"}
 
 
 def make_withdraw_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, Any]]]:

@@ -35,10 +35,14 @@ RETRY = RetryStrategy(max_attempts=ATTEMPTS - 1, wait=1, exponential_wait=2)
 NOT_RETRYABLE = (CreatorNotFound, CreatorDataInvalid)
 
 RESUME_APPROVAL = "resume_approval"
+FIRE_TIMER = "fire_timer"
 # A lock's jobs run by priority, then in order, and a waiting job holds back the lock's jobs
 # of lower or equal priority even before it is due. A scheduled send (the undo window of an
 # agent's approval) takes a lower priority, so the lead's events are not held back by it.
 SCHEDULED_PRIORITY = -1
+# A timer (a reminder days ahead, a follow-up) lower still: queued first, it would otherwise
+# hold back a send scheduled after it until the timer itself is due.
+TIMER_PRIORITY = -2
 # Events of one thread handled by one job at most; the rest by their own jobs.
 BURST_LIMIT = 100
 # The expiry sweep: every minute (drafts live for hours; one minute late is fine).
@@ -64,6 +68,20 @@ async def schedule_agent_send(app: procrastinate.App, conn: AsyncConnection, app
         connection=conn,
     )
     return await deferrer.defer_async(approval_id=approval["id"])
+
+
+async def schedule_timer_job(app: procrastinate.App, conn: AsyncConnection, timer: Row) -> int:
+    """Fire the timer at its `due_at`, on its thread's lock, in the caller's transaction (the
+    one recording the timer), at the lowest priority: a timer due later never holds back the
+    thread's events or scheduled sends meanwhile."""
+    deferrer = app.configure_task(
+        FIRE_TIMER,
+        lock=timer["thread_id"],
+        schedule_at=timer["due_at"],
+        priority=TIMER_PRIORITY,
+        connection=conn,
+    )
+    return await deferrer.defer_async(timer_id=timer["id"])
 
 
 def _attempt(context: JobContext) -> int:
@@ -98,6 +116,10 @@ class JobQueue:
                 await self._note_event_failure(context, event_id, exc)
                 raise
             await self._process_events_queued_behind(context, sales)
+
+        @self.app.task(name=FIRE_TIMER, retry=RETRY, pass_context=True)
+        async def fire_timer_task(context: JobContext, timer_id: str) -> None:
+            await sales.fire_timer(timer_id)
 
         @self.app.task(name=RESUME_APPROVAL, retry=RETRY, pass_context=True)
         async def resume_approval_task(context: JobContext, approval_id: str) -> None:

@@ -15,12 +15,14 @@ from server.services import Services
 from server.store import (
     approval_queue,
     audit_trail,
+    bookings,
     consent_ledger,
     creator_records,
     event_log,
     leads,
     message_log,
     thread_state,
+    thread_timers,
 )
 
 ERASURE_REASON = "erased"
@@ -69,15 +71,23 @@ def _busy() -> HTTPException:
     )
 
 
+async def _any_busy(conn: Any, threads: list[str]) -> bool:
+    """Is a job of one of these threads running right now (their queued ones locked)?"""
+    return any([await thread_state.lock_thread_jobs(conn, t) for t in threads])
+
+
 async def erase_lead(
     services: Services, caller: Caller, creator_id: str, lead_id: str
 ) -> dict[str, Any]:
     async with services.pool.connection() as conn, conn.transaction():
         if not await leads.lock_lead(conn, creator_id, lead_id):
             raise HTTPException(404, f"lead {lead_id!r} of creator {creator_id!r} not found")
-        # The lead exists, so both ids are plain (no ':'): a valid thread id.
-        thread_id = sales_thread_id(creator_id, lead_id)
-        if await thread_state.lock_thread_jobs(conn, thread_id):
+        # The lead exists, so both ids are plain (no ':'): a valid thread id. Their bookings
+        # each have a thread too (customer onboarding).
+        threads = [sales_thread_id(creator_id, lead_id)] + [
+            b["thread_id"] for b in await bookings.lead_bookings(conn, creator_id, lead_id)
+        ]
+        if await _any_busy(conn, threads):
             raise _busy()
         withdrawn = await approval_queue.withdraw_pending_of_lead(
             conn, creator_id, lead_id, ERASURE_REASON
@@ -90,10 +100,14 @@ async def erase_lead(
         }
         # A decision or a resolve committing meanwhile held rows deleted above: it has
         # committed by now, and the job it queued may have started. Look again.
-        if await thread_state.lock_thread_jobs(conn, thread_id):
+        if await _any_busy(conn, threads):
             raise _busy()
-        deleted["jobs"] = await thread_state.drop_thread_jobs(conn, thread_id)
-        deleted["checkpoint_rows"] = await thread_state.delete_checkpoints(conn, thread_id)
+        deleted["jobs"] = sum([await thread_state.drop_thread_jobs(conn, t) for t in threads])
+        deleted["checkpoint_rows"] = sum(
+            [await thread_state.delete_checkpoints(conn, t) for t in threads]
+        )
+        deleted["timers"] = await thread_timers.delete_lead_timers(conn, creator_id, lead_id)
+        deleted["bookings"] = await bookings.delete_lead_bookings(conn, creator_id, lead_id)
         deleted["consent_entries"] = await consent_ledger.delete_lead_ledger(
             conn, creator_id, lead_id
         )

@@ -1,4 +1,6 @@
-"""Runs the sales graph for a queued event or a decided approval, on the thread's checkpoint.
+"""Runs a lead's graph for a queued event, a fired timer or a decided approval, on the
+thread's checkpoint: the sales graph on `sales:` threads, the customer onboarding graph on
+a booking's `customer:` thread.
 
 Called by the job queue, which runs one job per thread at a time and in order. Both entry
 points are safe to run again after a crash: they look at the thread's checkpoint first.
@@ -16,6 +18,7 @@ from domain.approval_states import CLOSED, resume_value
 from domain.auto_approval import DEFAULT_THRESHOLD
 from domain.compliance import COMPLIANCE_REASONS, SendingRules
 from domain.event_payload import payload_for_graph
+from domain.thread_ids import CUSTOMER, SALES, graph_of_thread
 from graphs.context import SalesContext
 from graphs.state import ConsumerFacts, EventFacts
 from server.checkpoint_reads import reusing_reads
@@ -28,6 +31,7 @@ from server.store import (
     creator_profiles,
     event_log,
     leads,
+    thread_timers,
 )
 from server.store.rows import ALL_CREATORS
 
@@ -93,15 +97,29 @@ def sales_context(
         agent_enabled=agent["enabled"] if agent else False,
         triggers=agent["triggers"] if agent else [],
         rules=SendingRules.of_agent(agent),
+        reminder_hours_before=(agent or {}).get("reminder_hours_before") or 24,
+        follow_up_after_hours=(agent or {}).get("follow_up_after_hours") or 72,
+        max_follow_ups=(agent or {}).get("max_follow_ups", 1),
         final_attempt=final_attempt,
     )
 
 
 class SalesRunner:
-    def __init__(self, pool: AsyncConnectionPool, graph: CompiledStateGraph):
+    def __init__(
+        self,
+        pool: AsyncConnectionPool,
+        graph: CompiledStateGraph,
+        customer_graph: CompiledStateGraph | None = None,
+    ):
         self._pool = pool
-        self._graph = graph
+        self._graphs = {SALES: graph}
+        if customer_graph is not None:
+            self._graphs[CUSTOMER] = customer_graph
         self._profiles = ProfileCache()
+
+    def graph_for(self, thread_id: str) -> CompiledStateGraph:
+        """The graph whose thread this is (its id's namespace)."""
+        return self._graphs[graph_of_thread(thread_id)]
 
     async def _context(self, creator_id: str, final_attempt: bool = False) -> SalesContext:
         async with self._pool.connection() as conn:
@@ -142,14 +160,10 @@ class SalesRunner:
         outcome = outcome_of(values)
         async with self._pool.connection() as conn:
             if outcome["reason"] not in COMPLIANCE_REASONS:
-                await event_log.finish_event_and_context(
-                    conn, event, outcome, values.get("context") or {}
-                )
+                await self._finish_event(conn, event, outcome, values)
             else:
                 async with conn.transaction():  # the rule's audit entry with the decision
-                    await event_log.finish_event_and_context(
-                        conn, event, outcome, values.get("context") or {}
-                    )
+                    await self._finish_event(conn, event, outcome, values)
                     await audit_trail.audit_thread(
                         conn,
                         event["thread_id"],
@@ -162,6 +176,32 @@ class SalesRunner:
             # The lead answered the template opener: send what waited for it, right away.
             await self.resume_approval(held["id"])
 
+    @staticmethod
+    async def _finish_event(
+        conn: Any, event: dict[str, Any], outcome: dict[str, Any], values: dict[str, Any]
+    ) -> None:
+        """Record the decision; a sales run also saves the lead's context (a booking's
+        thread keeps its own in its checkpoint)."""
+        if graph_of_thread(event["thread_id"]) == SALES:
+            await event_log.finish_event_and_context(
+                conn, event, outcome, values.get("context") or {}
+            )
+        else:
+            await event_log.finish_event(conn, event["id"], "processed", outcome)
+
+    async def fire_timer(self, timer_id: str) -> None:
+        """A timer is due: it becomes a `timer` event on its thread (once, however often
+        this runs) and that event runs now, in this job."""
+        async with self._pool.connection() as conn, conn.transaction():
+            timer = await thread_timers.take_due_timer(conn, timer_id)
+            if timer is None or timer["status"] == "cancelled":
+                return
+            event_id = timer["event_id"] or f"timer-{timer_id}"
+            if timer["status"] == "scheduled":
+                await event_log.insert_timer_event(conn, timer, event_id)
+                await thread_timers.mark_fired(conn, timer_id, event_id)
+        await self.process_event(event_id)
+
     async def _run_event(
         self,
         event: dict[str, Any],
@@ -171,7 +211,7 @@ class SalesRunner:
     ) -> dict[str, Any]:
         """Run the graph for the event, go on with a run an earlier attempt left midway, or
         only read what an earlier attempt finished; the thread's state values at the end."""
-        snapshot = await self._graph.aget_state(config)
+        snapshot = await self.graph_for(event["thread_id"]).aget_state(config)
         values = snapshot.values
         if (values.get("event") or {}).get("id") != event["id"]:
             await self._end_closed_wait(snapshot, config, context)
@@ -207,9 +247,8 @@ class SalesRunner:
         self, graph_input: Any, config: dict[str, Any], context: SalesContext
     ) -> dict[str, Any]:
         """One graph run; returns the thread's state values at its end."""
-        return await self._graph.ainvoke(
-            graph_input, config, context=context, durability=DURABILITY
-        )
+        graph = self.graph_for(config["configurable"]["thread_id"])
+        return await graph.ainvoke(graph_input, config, context=context, durability=DURABILITY)
 
     async def resume_approval(self, approval_id: str, final_attempt: bool = False) -> None:
         async with self._pool.connection() as conn:
@@ -225,7 +264,8 @@ class SalesRunner:
         if answer is None:
             return  # nobody decided yet
         config = self._config(approval["thread_id"])
-        snapshot = await self._graph.aget_state(config)
+        graph = self.graph_for(approval["thread_id"])
+        snapshot = await graph.aget_state(config)
         context = await self._context(approval["creator_id"], final_attempt)
         values = None
         if snapshot.tasks and not snapshot.interrupts:
@@ -234,7 +274,7 @@ class SalesRunner:
             # finish that run. Jobs of a thread never overlap, so it is ours to finish. (Or
             # the run that saved this draft stopped before its wait: it now waits, below.)
             values = await self._run(None, config, context)
-            snapshot = await self._graph.aget_state(config)
+            snapshot = await graph.aget_state(config)
         waiting = (snapshot.values.get("approval") or {}).get("id") == approval_id
         if snapshot.interrupts and waiting:
             # Fresh consumer facts ride in the resume value, not in `Command(update=...)`:
@@ -244,6 +284,8 @@ class SalesRunner:
             values = await self._run(Command(resume=resume), config, context)
         elif values is None:
             return  # already resumed and finished, or withdrawn
+        if graph_of_thread(approval["thread_id"]) != SALES:
+            return  # a booking's thread keeps its context in its checkpoint
         async with self._pool.connection() as conn:
             await leads.save_lead_context(
                 conn, approval["creator_id"], approval["consumer_id"], values.get("context") or {}

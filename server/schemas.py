@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from domain.booking_payload import BOOKING_EVENTS, booking_problem
 from domain.marketplace import MarketplaceCreator
 from domain.plain_json import PlainJsonModel
 
@@ -23,7 +24,17 @@ EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MessageStatus = Literal[
     "claimed", "sending", "sent", "recorded", "failed", "retry", "unsent", "unconfirmed", "blocked"
 ]
-EventType = Literal["page_view", "service_click", "booking_created", "inbound_message"]
+EventType = Literal[
+    "page_view",
+    "service_click",
+    "inbound_message",
+    "booking_created",
+    "booking_cancelled",
+    "payment_completed",
+    "session_completed",
+]
+# What the events table holds: the posted types, and `timer` (a thread's own delayed run).
+StoredEventType = Literal[EventType, "timer"]
 EventStatus = Literal["queued", "processed", "failed"]
 Channel = Literal["whatsapp", "email"]
 ApprovalKind = Literal["message", "profile"]
@@ -159,8 +170,10 @@ class EventIn(PlainJsonModel):
         if len(json.dumps(self.payload)) > MAX_PAYLOAD_BYTES:
             raise ValueError(f"payload is larger than {MAX_PAYLOAD_BYTES} bytes")
         service_id = self.payload.get("service_id")
-        if self.type in ("service_click", "booking_created") and not _is_int(service_id):
-            raise ValueError(f"a {self.type} event needs payload.service_id (an integer)")
+        if self.type == "service_click" and not _is_int(service_id):
+            raise ValueError("a service_click event needs payload.service_id (an integer)")
+        if self.type in BOOKING_EVENTS and (problem := booking_problem(self.type, self.payload)):
+            raise ValueError(problem)
         if service_id is not None and not _is_int(service_id):
             raise ValueError("payload.service_id must be an integer")
         if self.type == "inbound_message":

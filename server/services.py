@@ -15,11 +15,12 @@ from langgraph.graph.state import CompiledStateGraph
 from psycopg_pool import AsyncConnectionPool
 
 from graphs.creator_onboarding import OnboardingAdapters, build_onboarding_graph
+from graphs.customer_onboarding import build_customer_onboarding_graph
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
 from server.checkpoint_reads import ReusingSaver
 from server.digest_sender import DigestSender
-from server.jobs import JobQueue, new_queue_app, schedule_agent_send
+from server.jobs import JobQueue, new_queue_app, schedule_agent_send, schedule_timer_job
 from server.onboarding_runner import OnboardingRunner
 from server.resend_runner import ResendRunner
 from server.sales_runner import SalesRunner
@@ -124,6 +125,7 @@ async def open_services(settings: Settings) -> Services:
         sales_store = PostgresSalesStore(
             pool,
             schedule_send=functools.partial(schedule_agent_send, queue_app),
+            schedule_timer_job=functools.partial(schedule_timer_job, queue_app),
             undo_window_s=settings.auto_send_delay_s,
             default_template_sid=settings.twilio_whatsapp_template_sid,
             unsubscribe_links=unsubscribe,
@@ -136,7 +138,8 @@ async def open_services(settings: Settings) -> Services:
             store=sales_store,
         )
         graph = build_sales_graph(adapters).compile(checkpointer=saver)
-        runner = SalesRunner(pool, graph)
+        customer_graph = build_customer_onboarding_graph(adapters).compile(checkpointer=saver)
+        runner = SalesRunner(pool, graph, customer_graph)
         onboarding_store = PostgresOnboardingStore(pool, settings.agent_defaults)
         creator_source = build_creator_source(
             settings.creator_api_base_url,

@@ -12,6 +12,8 @@ from typing import Any, Literal, Protocol
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
+from domain.booking_template import booking_template_draft
+from domain.compliance import SERVICE_REASONS
 from domain.profile_writing import WRITING_FIELDS
 from domain.reasons import REASON_TEXT
 from domain.slots import open_services
@@ -21,6 +23,9 @@ from prompts import load_prompt
 from tools.llm import ModelFailed, ask_structured
 
 log = logging.getLogger(__name__)
+
+# The prompt file of a booking's welcome, reminder and thank-you (prompts/customer_message.md).
+BOOKING_PROMPT = "customer_message"
 
 CHANNEL_RULES = {
     "whatsapp": "plain text, no subject, at most 600 characters, no markdown.",
@@ -37,6 +42,13 @@ class DraftRequest:
     today: date  # the event's day: services that started before it are closed
     feedback: str | None = None
     inbound_text: str | None = None
+    # A booking's message (customer onboarding): the booking's facts, and whether it has a
+    # session time ({{booking_time}} renders only then).
+    booking: dict[str, Any] | None = None
+
+    @property
+    def about_booking(self) -> bool:
+        return self.decision.get("reason") in SERVICE_REASONS
 
 
 class Drafter(Protocol):
@@ -55,6 +67,14 @@ class TemplateDrafter:
     revises_with_feedback = False
 
     async def draft(self, request: DraftRequest, fallback_reason: str | None = None) -> Draft:
+        if request.about_booking:
+            return booking_template_draft(
+                request.profile,
+                request.decision,
+                request.channel,
+                timed=bool((request.booking or {}).get("starts_at")),
+                fallback_reason=fallback_reason,
+            )
         return template_draft(
             request.profile,
             request.decision,
@@ -151,8 +171,12 @@ class LLMDrafter:
         self._prompt_name = prompt_name
         self._fallback = TemplateDrafter()
 
+    def _prompt_name_for(self, request: DraftRequest) -> str:
+        """A booking's messages have their own prompt file; everything else the sales one."""
+        return BOOKING_PROMPT if request.about_booking else self._prompt_name
+
     def _render(self, request: DraftRequest) -> tuple[str, str]:
-        prompt = load_prompt(self._prompt_name)
+        prompt = load_prompt(self._prompt_name_for(request))
         feedback = (
             f"\nThe previous draft was not accepted. Fix this: {request.feedback}\n"
             if request.feedback
@@ -162,6 +186,12 @@ class LLMDrafter:
             "interested_in_service_id": request.decision.get("service_id"),
             "their_message": request.inbound_text,
         }
+        if request.booking is not None:
+            lead = {
+                "booked_service_id": request.booking.get("service_id"),
+                "booking_status": request.booking.get("status"),
+                "session_time_known": bool(request.booking.get("starts_at")),
+            }
         text = prompt.render(
             channel=request.channel,
             channel_rules=CHANNEL_RULES[request.channel],
@@ -189,6 +219,6 @@ class LLMDrafter:
             "reasoning": output.reasoning,
             "source": "llm",
             "fallback_reason": None,
-            "prompt_name": self._prompt_name,
+            "prompt_name": self._prompt_name_for(request),
             "prompt_hash": prompt_hash,
         }

@@ -119,6 +119,26 @@ class MessageRecord:
     claim_token: str | None = None
 
 
+@dataclass
+class TimerRequest:
+    """A delayed run of a thread: at `due_at` the thread runs with a `timer` event."""
+
+    thread_id: str
+    creator_id: str
+    consumer_id: str
+    kind: str  # reminder | thank_you | follow_up
+    due_at: str  # ISO 8601
+    details: dict[str, Any] = field(default_factory=dict)
+    # What makes it one timer (default: its time), e.g. the message a follow-up follows.
+    key: str | None = None
+
+    @property
+    def id(self) -> str:
+        # Deterministic: a node run again asks for the same timer, not a second one.
+        key = self.key or self.due_at
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"{self.thread_id}/{self.kind}/{key}").hex
+
+
 class SalesStore(Protocol):
     async def save_approval(self, approval: NewApproval) -> None:
         """Store the draft for approval and audit `draft_created`, together and once: a
@@ -189,6 +209,18 @@ class SalesStore(Protocol):
         self, thread_id: str, actor: str, action: str, details: dict[str, Any]
     ) -> None: ...
 
+    async def schedule_timer(self, timer: TimerRequest) -> None:
+        """Schedule the thread's delayed run (a job on its lock, at `due_at`) and audit
+        `timer_scheduled`, together and once."""
+        ...
+
+    async def cancel_timers(
+        self, creator_id: str, thread_id: str, kinds: list[str], reason: str
+    ) -> list[str]:
+        """Cancel the thread's scheduled timers of these kinds and audit each
+        `timer_cancelled`; the ids cancelled."""
+        ...
+
     async def email_footer(self, creator_id: str, consumer_id: str) -> EmailFooter | None:
         """The unsubscribe link and postal address for an email to this lead; None where
         emails carry none (Studio, the outbox without PUBLIC_BASE_URL)."""
@@ -214,6 +246,9 @@ class InMemorySalesStore:
     rules: SendingRules = field(default_factory=lambda: NO_RULES)
     # (channel, address) -> reason
     suppressions: dict[tuple[str, str], str] = field(default_factory=dict)
+    # id -> {"thread_id", "kind", "due_at", "status", "details"}. Nothing fires them here:
+    # in Studio, run the thread with a `timer` event to play one.
+    timers: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def save_approval(self, approval: NewApproval) -> None:
         if approval.id not in self.approvals:
@@ -288,6 +323,38 @@ class InMemorySalesStore:
 
     async def template_for(self, creator_id: str, consumer_name: str) -> WhatsAppTemplate | None:
         return None
+
+    async def schedule_timer(self, timer: TimerRequest) -> None:
+        if timer.id in self.timers:
+            return
+        self.timers[timer.id] = {
+            "thread_id": timer.thread_id,
+            "kind": timer.kind,
+            "due_at": timer.due_at,
+            "status": "scheduled",
+            "details": timer.details,
+        }
+        await self.audit(
+            timer.thread_id,
+            "agent",
+            "timer_scheduled",
+            {"timer_id": timer.id, "kind": timer.kind, "due_at": timer.due_at},
+        )
+
+    async def cancel_timers(
+        self, creator_id: str, thread_id: str, kinds: list[str], reason: str
+    ) -> list[str]:
+        cancelled = [
+            timer_id
+            for timer_id, t in self.timers.items()
+            if t["thread_id"] == thread_id and t["status"] == "scheduled" and t["kind"] in kinds
+        ]
+        for timer_id in cancelled:
+            self.timers[timer_id]["status"] = "cancelled"
+            await self.audit(
+                thread_id, "agent", "timer_cancelled", {"timer_id": timer_id, "reason": reason}
+            )
+        return cancelled
 
     async def defer_send(self, thread_id: str, approval_id: str, verdict: Verdict) -> None:
         # No job queue here: the thread waits at the interrupt for a resume from Studio.

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from domain.approval_states import ApprovalStatus
-from server.schemas import ApprovalKind, Channel, EventType, MessageStatus
+from server.schemas import ApprovalKind, Channel, MessageStatus, StoredEventType
 
 
 class ApprovalRecord(BaseModel):
@@ -38,7 +38,7 @@ class ApprovalOut(ApprovalRecord):
     consumer_whatsapp: str | None
     consumer_email: str | None
     consumer_timezone: str | None
-    event_type: EventType | None
+    event_type: StoredEventType | None
     event_payload: dict[str, Any] | None
     event_occurred_at: datetime | None
     event_decision: dict[str, Any] | None

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from server.schemas import EventStatus, EventType
+from server.schemas import EventStatus, StoredEventType
 
 
 class EventOut(BaseModel):
@@ -15,7 +15,7 @@ class EventOut(BaseModel):
     creator_id: str
     consumer_id: str
     thread_id: str
-    type: EventType
+    type: StoredEventType
     source: str | None
     payload: dict[str, Any]
     occurred_at: datetime

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +19,31 @@ class PendingInterrupt(BaseModel):
     value: Any = Field(description="What the agent asks the creator (a HITL request)")
 
 
+class ScheduledRun(BaseModel):
+    """A timer: the thread runs again at `due_at` (a reminder, a thank-you, a follow-up)."""
+
+    id: str
+    thread_id: str
+    kind: Literal["reminder", "thank_you", "follow_up"]
+    due_at: datetime
+    details: dict[str, Any]
+    created_at: datetime
+
+
+class BookingOut(BaseModel):
+    """A booking the lead made, run by the customer onboarding agent on `thread_id`."""
+
+    booking_id: str
+    service_id: int | None
+    thread_id: str
+    status: Literal["booked", "completed", "cancelled"]
+    starts_at: datetime | None
+    ends_at: datetime | None
+    paid: bool
+    created_at: datetime
+    updated_at: datetime
+
+
 class ThreadOut(BaseModel):
     thread_id: str
     consumer: LeadOut
@@ -28,3 +54,7 @@ class ThreadOut(BaseModel):
     approvals: list[ApprovalOut]
     messages: list[MessageOut]
     audit_log: list[AuditEntry]
+    scheduled: list[ScheduledRun] = Field(
+        description="What runs later on this lead's threads (sales and bookings), soonest first"
+    )
+    bookings: list[BookingOut] = Field(description="The lead's bookings, newest first")

@@ -5,8 +5,10 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from domain.thread_ids import sales_thread_id
+from domain.booking_payload import BOOKING_EVENTS
+from domain.thread_ids import customer_thread_id, sales_thread_id
 from server.auth import AdminDep, CallerDep
+from server.booking_intake import take_in_booking_event
 from server.deps import ServicesDep
 from server.listing import CursorQuery, LimitQuery
 from server.responses.error_body import error_responses
@@ -25,12 +27,15 @@ router = APIRouter(tags=["events"])
     responses=error_responses(401, 403, 409, 413, 422),
 )
 async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> dict[str, Any]:
-    """Store the event and queue its sales run in one transaction. Nothing slow runs here.
+    """Store the event and queue its run in one transaction. Nothing slow runs here.
 
     Posting the same `event_id` again returns the same answer and runs nothing new.
+    A booking's events (`booking_created`, `booking_cancelled`, `payment_completed`,
+    `session_completed`, each with `payload.booking_id`) run on the booking's own thread,
+    the customer onboarding agent's; every other event on the lead's sales thread.
     """
     event_id = body.event_id or uuid.uuid4().hex
-    thread_id = sales_thread_id(body.creator_id, body.consumer_id)
+    thread_id = thread_of_event(body)
     request_hash = body.request_hash()
     async with services.pool.connection() as conn, conn.transaction():
         row = await event_log.insert_event(
@@ -58,6 +63,10 @@ async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> 
                     "different event; send a new event_id",
                 )
         else:
+            if body.type in BOOKING_EVENTS:
+                await take_in_booking_event(
+                    conn, body.creator_id, body.consumer_id, thread_id, body.type, body.payload
+                )
             await services.jobs.enqueue_event(conn, event_id, thread_id)
     return {
         "event_id": event_id,
@@ -65,6 +74,12 @@ async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> 
         "status": existing["status"] if duplicate else "queued",
         "duplicate": duplicate,
     }
+
+
+def thread_of_event(body: EventIn) -> str:
+    if body.type in BOOKING_EVENTS:
+        return customer_thread_id(body.creator_id, body.consumer_id, body.payload["booking_id"])
+    return sales_thread_id(body.creator_id, body.consumer_id)
 
 
 async def _no_such_lead_or_creator(conn: Any, creator_id: str, consumer_id: str) -> None:

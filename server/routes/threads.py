@@ -4,13 +4,22 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
 
-from domain.thread_ids import sales_thread_id
+from domain.booking_payload import BOOKING_ID
+from domain.thread_ids import customer_thread_id, sales_thread_id
 from server.auth import CallerDep
 from server.deps import ServicesDep
 from server.lead_data import lead_view
 from server.responses.error_body import error_responses
 from server.responses.thread_out import ThreadOut
-from server.store import approval_queue, audit_trail, event_log, leads, message_log
+from server.store import (
+    approval_queue,
+    audit_trail,
+    bookings,
+    event_log,
+    leads,
+    message_log,
+    thread_timers,
+)
 
 router = APIRouter(tags=["threads"])
 
@@ -26,6 +35,11 @@ async def get_thread(
     services: ServicesDep,
     caller: CallerDep,
     limit: int = Query(50, ge=1, le=500),
+    booking_id: str | None = Query(
+        None,
+        pattern=BOOKING_ID.pattern,
+        description="A booking of the lead's: its customer onboarding thread instead of sales",
+    ),
 ) -> dict[str, Any]:
     """One lead's story with one creator: context, events, drafts, messages, audit trail,
     and whether the agent is waiting for the creator right now."""
@@ -36,13 +50,20 @@ async def get_thread(
         if consumer is None:
             raise HTTPException(404, not_found)
         # The lead exists, so both ids are plain (no ':'): a valid thread id.
-        thread_id = sales_thread_id(creator_id, consumer_id)
+        thread_id = (
+            customer_thread_id(creator_id, consumer_id, booking_id)
+            if booking_id
+            else sales_thread_id(creator_id, consumer_id)
+        )
         context = await leads.get_lead_context(conn, creator_id, consumer_id)
         events = await event_log.thread_events(conn, thread_id, limit)
         approvals = await approval_queue.thread_approvals(conn, thread_id, limit)
         messages = await message_log.thread_messages(conn, thread_id, limit)
         audit = await audit_trail.thread_audit(conn, thread_id, limit)
-    snapshot = await services.graph.aget_state({"configurable": {"thread_id": thread_id}})
+        scheduled = await thread_timers.lead_timers(conn, creator_id, consumer_id)
+        booked = await bookings.lead_bookings(conn, creator_id, consumer_id)
+    graph = services.runner.graph_for(thread_id)
+    snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
     return {
         "thread_id": thread_id,
         "consumer": lead_view(consumer),
@@ -53,4 +74,6 @@ async def get_thread(
         "approvals": approvals,
         "messages": messages,
         "audit_log": audit,
+        "scheduled": scheduled,
+        "bookings": booked,
     }

@@ -296,3 +296,26 @@ async def set_send_after(conn: AsyncConnection, approval_id: str, send_after: An
         "UPDATE approvals SET send_after = %s WHERE id = %s RETURNING *",
         (send_after, approval_id),
     )
+
+
+async def withdraw_pitches_of_service(
+    conn: AsyncConnection,
+    creator_id: str,
+    lead_id: str,
+    thread_id: str,
+    service_id: int,
+    reason: str,
+    withdrawable: list[str],
+) -> list[Row]:
+    """Withdraw the drafts on the lead's sales thread that offer `service_id` and that no
+    message went out for (the lead booked it); the withdrawn ones (id, thread_id)."""
+    return await all_rows(
+        conn,
+        """UPDATE approvals SET status = 'withdrawn', status_reason = %s, decided_at = now()
+            WHERE creator_id = %s AND consumer_id = %s AND thread_id = %s AND kind = 'message'
+              AND status = ANY(%s)
+              AND (draft -> 'service_ids') @> to_jsonb(ARRAY[%s::int])
+              AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.approval_id = approvals.id)
+        RETURNING id, thread_id""",
+        (reason, creator_id, lead_id, thread_id, withdrawable, service_id),
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from domain.thread_ids import sales_thread_id, sales_thread_parts
+from domain.thread_ids import lead_of_thread, sales_thread_id
 from server.store.rows import Row, all_rows
 
 
@@ -20,7 +20,7 @@ async def audit(
     details: dict[str, Any],
     thread_id: str | None = None,
 ) -> None:
-    _, consumer_id = sales_thread_parts(thread_id or "") or (None, None)
+    _, consumer_id = lead_of_thread(thread_id or "") or (None, None)
     await conn.execute(
         """
         INSERT INTO audit_log (thread_id, creator_id, consumer_id, actor, action, details)
@@ -32,10 +32,10 @@ async def audit(
 async def audit_thread(
     conn: AsyncConnection, thread_id: str, actor: str, action: str, details: dict[str, Any]
 ) -> None:
-    """An entry on a sales thread, whose id names the creator."""
-    parts = sales_thread_parts(thread_id)
+    """An entry on a lead's thread (sales or customer), whose id names the creator."""
+    parts = lead_of_thread(thread_id)
     if parts is None:
-        raise ValueError(f"{thread_id!r} is not a sales thread; name the creator")
+        raise ValueError(f"{thread_id!r} is not a lead's thread; name the creator")
     await audit(conn, parts[0], actor, action, details, thread_id=thread_id)
 
 

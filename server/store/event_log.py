@@ -168,3 +168,23 @@ async def finish_event_and_context(
             "id": event["id"],
         },
     )
+
+
+async def insert_timer_event(conn: AsyncConnection, timer: Row, event_id: str) -> None:
+    """The `timer` event a fired timer becomes, on its thread. It happens when the timer was
+    due, or now if the worker was late (a reminder fired after the session is too late)."""
+    await conn.execute(
+        """
+        INSERT INTO events (id, creator_id, consumer_id, thread_id, type, source, payload,
+                            occurred_at, request_hash)
+        VALUES (%s, %s, %s, %s, 'timer', 'timer', %s, greatest(%s, now()), '')
+        ON CONFLICT (id) DO NOTHING""",
+        (
+            event_id,
+            timer["creator_id"],
+            timer["consumer_id"],
+            timer["thread_id"],
+            Jsonb({"kind": timer["kind"], "timer_id": timer["id"], **timer["details"]}),
+            timer["due_at"],
+        ),
+    )

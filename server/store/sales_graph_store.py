@@ -18,6 +18,8 @@ from server.store import (
     audit_trail,
     message_log,
     sending_facts,
+    thread_state,
+    thread_timers,
 )
 from server.store.rows import Row
 from server.unsubscribe_links import UnsubscribeLinks
@@ -28,12 +30,15 @@ from tools.sales_store import (
     MessageRecord,
     NewApproval,
     NewMessage,
+    TimerRequest,
     Withdrawal,
     new_id,
 )
 
 # Queues the send of an agent-approved draft for its `send_after`, in the caller's transaction.
 SendScheduler = Callable[[AsyncConnection, Row], Awaitable[Any]]
+# Queues a timer's job for its `due_at`, in the caller's transaction; returns the job id.
+TimerScheduler = Callable[[AsyncConnection, Row], Awaitable[int]]
 
 
 class PostgresSalesStore:
@@ -44,9 +49,11 @@ class PostgresSalesStore:
         undo_window_s: float = 120.0,
         default_template_sid: str | None = None,
         unsubscribe_links: UnsubscribeLinks | None = None,
+        schedule_timer_job: TimerScheduler | None = None,
     ):
         self._pool = pool
         self._schedule_send = schedule_send
+        self._schedule_timer_job = schedule_timer_job
         self._undo_window_s = undo_window_s
         # TWILIO_WHATSAPP_TEMPLATE_SID: for creators who configured no template of their own.
         self._default_template_sid = default_template_sid
@@ -197,6 +204,49 @@ class PostgresSalesStore:
     async def audit(self, thread_id: str, actor: str, action: str, details: dict[str, Any]) -> None:
         async with self._pool.connection() as conn:
             await audit_trail.audit_thread(conn, thread_id, actor, action, details)
+
+    async def schedule_timer(self, timer: TimerRequest) -> None:
+        if self._schedule_timer_job is None:
+            raise RuntimeError("a timer needs a job queue to fire it")
+        async with self._pool.connection() as conn, conn.transaction():
+            row = await thread_timers.add_timer(
+                conn,
+                timer.id,
+                timer.creator_id,
+                timer.consumer_id,
+                timer.thread_id,
+                timer.kind,
+                timer.due_at,
+                timer.details,
+            )
+            if row is None:
+                return  # scheduled by an earlier attempt of this run
+            await thread_timers.set_job(conn, row["id"], await self._schedule_timer_job(conn, row))
+            await audit_trail.audit_thread(
+                conn,
+                timer.thread_id,
+                "agent",
+                "timer_scheduled",
+                {"timer_id": timer.id, "kind": timer.kind, "due_at": timer.due_at},
+            )
+
+    async def cancel_timers(
+        self, creator_id: str, thread_id: str, kinds: list[str], reason: str
+    ) -> list[str]:
+        async with self._pool.connection() as conn, conn.transaction():
+            cancelled = await thread_timers.cancel_timers(
+                conn, creator_id, thread_id, reason, kinds
+            )
+            await thread_state.cancel_jobs(conn, [t["job_id"] for t in cancelled if t["job_id"]])
+            for timer in cancelled:
+                await audit_trail.audit_thread(
+                    conn,
+                    thread_id,
+                    "agent",
+                    "timer_cancelled",
+                    {"timer_id": timer["id"], "kind": timer["kind"], "reason": reason},
+                )
+        return [t["id"] for t in cancelled]
 
     async def email_footer(self, creator_id: str, consumer_id: str) -> EmailFooter | None:
         if self._links is None or not self._links.base_url:

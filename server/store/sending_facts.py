@@ -59,11 +59,20 @@ async def send_facts(
 
 
 # What drafting checks before writing, as columns over the lead `c` (a LATERAL subquery of
-# store.event_log.event_to_run): the caps' counts and which addresses are suppressed.
+# store.event_log.event_to_run): the caps' counts, which addresses are suppressed, the
+# services the lead booked (sales never pitches them) and whether they opted out on their
+# sales thread (a booking's thread does not see their messages).
 DRAFTING_FACTS = f"""
         SELECT (SELECT s.reason FROM suppressions s
                  WHERE s.channel = 'whatsapp' AND s.address = c.whatsapp) AS whatsapp_suppressed,
                (SELECT s.reason FROM suppressions s
                  WHERE s.channel = 'email' AND s.address = lower(c.email)) AS email_suppressed,
+               (SELECT coalesce(array_agg(DISTINCT b.service_id), '{{}}') FROM bookings b
+                 WHERE b.creator_id = c.creator_id AND b.consumer_id = c.id
+                   AND b.status <> 'cancelled' AND b.service_id IS NOT NULL)
+                   AS booked_service_ids,
+               (SELECT coalesce((x.context ->> 'opted_out')::boolean, false)
+                  FROM consumer_context x
+                 WHERE x.creator_id = c.creator_id AND x.consumer_id = c.id) AS opted_out,
                {_COUNTS}"""
 DRAFTING_PARAMS = {"key": "", "counted": list(COUNTED)}

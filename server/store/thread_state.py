@@ -34,6 +34,18 @@ async def drop_thread_jobs(conn: AsyncConnection, thread_id: str) -> int:
     return cur.rowcount
 
 
+async def cancel_jobs(conn: AsyncConnection, job_ids: list[int]) -> int:
+    """Cancel queued jobs that have not started (a cancelled timer's), in the caller's
+    transaction: they leave the thread's queue at once instead of holding its lock."""
+    if not job_ids:
+        return 0
+    cur = await conn.execute(
+        "UPDATE procrastinate_jobs SET status = 'cancelled' WHERE id = ANY(%s) AND status = 'todo'",
+        (job_ids,),
+    )
+    return cur.rowcount
+
+
 async def delete_checkpoints(conn: AsyncConnection, thread_id: str) -> int:
     deleted = 0
     for table in CHECKPOINT_TABLES:

@@ -97,7 +97,7 @@ async def test_studio_runs_the_sales_graph_to_the_approval_interrupt_and_resumes
 
 async def test_studio_runs_onboarding_to_the_profile_review(studio_url):
     client = get_client(url=studio_url)
-    [assistant] = await client.assistants.search(graph_id="onboarding")
+    [assistant] = await client.assistants.search(graph_id="creator_onboarding")
     thread = await client.threads.create()
     await client.runs.wait(
         thread["thread_id"],

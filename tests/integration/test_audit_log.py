@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from domain.thread_ids import sales_thread_parts
+from domain.thread_ids import lead_of_thread
 from tests.conftest import NEHA, create_consumer, create_creator, load_creator, running_service
 from tests.standins.twilio_server import TwilioStandIn
 from tests.tenant_helpers import TWILIO, issue, page_view, wait_for_idle, wait_for_review
@@ -127,7 +127,7 @@ async def test_every_entry_of_a_full_flow_names_its_creator(after_a_full_flow, d
     for entry in entries:
         assert entry["creator_id"] in (A, B), entry
         thread = entry["thread_id"] or ""
-        if parts := sales_thread_parts(thread):
+        if parts := lead_of_thread(thread):
             assert (entry["creator_id"], entry["consumer_id"]) == parts, entry
         elif thread.startswith("onboarding:"):
             assert entry["creator_id"] == runs[thread.removeprefix("onboarding:")], entry
