@@ -25,7 +25,8 @@ class BenchEvent:
         """The `POST /events` body (the baseline runs the same type, time and payload)."""
         at = (START + timedelta(minutes=self.seq)).isoformat()
         if self.seq == 0:
-            kind, payload = "booking_created", {"service_id": BOOKED_SERVICE_ID}
+            booking = {"booking_id": f"bk-{self.lead}", "service_id": BOOKED_SERVICE_ID}
+            kind, payload = "booking_created", booking
         else:
             kind, payload = "page_view", {"page": "creator_profile"}
         return {

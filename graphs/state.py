@@ -96,6 +96,7 @@ class OutreachFacts(TypedDict, total=False):
     email_suppressed: str | None
     booked_service_ids: list[int]  # booked or done, not cancelled: sales never pitches them
     opted_out: bool  # on the lead's sales thread (read by a booking's thread)
+    last_booked_at: str | None  # their latest booking's time: a sign of the lead
     lead_day: int
     lead_week: int
     creator_day: int

@@ -71,6 +71,11 @@ def apply_event(
     return ctx  # type: ignore[return-value]
 
 
+def _latest(*moments: str | None) -> str | None:
+    known = [m for m in moments if m]
+    return max(known, key=datetime.fromisoformat) if known else None
+
+
 def update_context(state: SalesState) -> dict[str, Any]:
     previous = state.get("context") or EMPTY_CONTEXT
     return {
@@ -80,7 +85,9 @@ def update_context(state: SalesState) -> dict[str, Any]:
         # `should_act` compares a page view with the one before it, and with any earlier
         # sign of the lead (a booking, a click, a message).
         "previous_page_view_at": previous.get("last_page_view_at"),
-        "previous_seen_at": previous.get("last_seen_at"),
+        "previous_seen_at": _latest(
+            previous.get("last_seen_at"), (state.get("outreach") or {}).get("last_booked_at")
+        ),
         # Reset what a single run produces.
         "decision": {},
         "draft": None,

@@ -4,6 +4,7 @@ agent speaks to them about it from now on)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -23,9 +24,10 @@ async def take_in_booking_event(
     thread_id: str,
     event_type: str,
     payload: dict[str, Any],
+    occurred_at: datetime,
 ) -> None:
     await bookings.record_booking_event(
-        conn, creator_id, consumer_id, thread_id, event_type, payload
+        conn, creator_id, consumer_id, thread_id, event_type, payload, occurred_at
     )
     if event_type != "booking_created":
         return

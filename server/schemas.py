@@ -27,8 +27,8 @@ MessageStatus = Literal[
 EventType = Literal[
     "page_view",
     "service_click",
-    "inbound_message",
     "booking_created",
+    "inbound_message",
     "booking_cancelled",
     "payment_completed",
     "session_completed",

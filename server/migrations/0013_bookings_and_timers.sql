@@ -14,6 +14,7 @@ CREATE TABLE bookings (
     starts_at timestamptz,
     ends_at timestamptz,
     paid boolean NOT NULL DEFAULT false,
+    booked_at timestamptz,  -- the booking_created event's occurred_at: a sign of the lead
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (creator_id, consumer_id, booking_id)

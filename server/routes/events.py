@@ -65,7 +65,13 @@ async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> 
         else:
             if body.type in BOOKING_EVENTS:
                 await take_in_booking_event(
-                    conn, body.creator_id, body.consumer_id, thread_id, body.type, body.payload
+                    conn,
+                    body.creator_id,
+                    body.consumer_id,
+                    thread_id,
+                    body.type,
+                    body.payload,
+                    body.occurred_at,
                 )
             await services.jobs.enqueue_event(conn, event_id, thread_id)
     return {

@@ -7,6 +7,7 @@ order its events arrive in.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -35,19 +36,22 @@ async def record_booking_event(
     thread_id: str,
     event_type: str,
     payload: dict[str, Any],
+    occurred_at: datetime,
 ) -> None:
     """Fold one accepted booking event into its booking's row."""
     await conn.execute(
         """
         INSERT INTO bookings (creator_id, consumer_id, booking_id, service_id, thread_id, status,
-                              starts_at, ends_at, paid)
+                              starts_at, ends_at, paid, booked_at)
         VALUES (%(creator_id)s, %(consumer_id)s, %(booking_id)s, %(service_id)s, %(thread_id)s,
-                coalesce(%(status)s, 'booked'), %(starts_at)s, %(ends_at)s, %(paid)s)
+                coalesce(%(status)s, 'booked'), %(starts_at)s, %(ends_at)s, %(paid)s,
+                %(booked_at)s)
         ON CONFLICT (creator_id, consumer_id, booking_id) DO UPDATE SET
             service_id = coalesce(excluded.service_id, bookings.service_id),
             starts_at = coalesce(excluded.starts_at, bookings.starts_at),
             ends_at = coalesce(excluded.ends_at, bookings.ends_at),
             paid = bookings.paid OR excluded.paid,
+            booked_at = coalesce(bookings.booked_at, excluded.booked_at),
             status = CASE
                 WHEN bookings.status = 'cancelled' OR %(status)s IS NULL THEN bookings.status
                 WHEN bookings.status = 'completed' AND %(status)s = 'booked' THEN 'completed'
@@ -63,6 +67,7 @@ async def record_booking_event(
             "starts_at": _instant(payload, "starts_at"),
             "ends_at": _instant(payload, "ends_at"),
             "paid": event_type == "payment_completed",
+            "booked_at": occurred_at if event_type == "booking_created" else None,
         },
     )
 

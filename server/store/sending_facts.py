@@ -71,6 +71,8 @@ DRAFTING_FACTS = f"""
                  WHERE b.creator_id = c.creator_id AND b.consumer_id = c.id
                    AND b.status <> 'cancelled' AND b.service_id IS NOT NULL)
                    AS booked_service_ids,
+               (SELECT max(b.booked_at) FROM bookings b
+                 WHERE b.creator_id = c.creator_id AND b.consumer_id = c.id) AS last_booked_at,
                (SELECT coalesce((x.context ->> 'opted_out')::boolean, false)
                   FROM consumer_context x
                  WHERE x.creator_id = c.creator_id AND x.consumer_id = c.id) AS opted_out,

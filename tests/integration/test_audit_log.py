@@ -88,7 +88,7 @@ async def full_flow(client: httpx.AsyncClient, twilio: TwilioStandIn) -> None:
             "consumer_id": lead(4)["external_id"],
             "type": "booking_created",
             "occurred_at": "2026-11-02T07:00:00Z",
-            "payload": {"service_id": 101},
+            "payload": {"booking_id": "bk-1", "service_id": 101},
         },
     )
     assert booked.status_code == 202, booked.text

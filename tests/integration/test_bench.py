@@ -33,7 +33,9 @@ def test_a_tiny_bench_round_reports_both_sides(pg_server_url, tmp_path):
             else:
                 assert value is not None and value > 0, (key, side)
     assert result.extra["burst_second_ms"] > 0 and result.extra["burst_third_ms"] > 0
-    assert set(result.extra["reasons"]) <= {"already_enrolled", "seen_recently"}
+    # A lead's booking runs on its own thread (the customer agent's welcome); their page
+    # views after it are quiet on the sales thread.
+    assert set(result.extra["reasons"]) <= {"booking_welcome", "seen_recently"}
     assert result.extra["burst_second_after_first_ms"] > 0
     targets = result.targets
     assert targets["baseline_new_lead_events_per_s"] > 0 and targets["new_lead_events_per_s"] > 0

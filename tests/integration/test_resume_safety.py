@@ -8,6 +8,7 @@ with nothing failing, as the job queue's next attempt would.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 import psycopg
@@ -21,6 +22,7 @@ from domain.review import ReviewResponse
 from domain.thread_ids import sales_thread_id
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
+from server.jobs import schedule_timer_job
 from server.sales_runner import SalesRunner
 from server.store.sales_graph_store import PostgresSalesStore
 from tests.conftest import create_consumer, create_creator, running_service
@@ -94,7 +96,13 @@ def flaky_runner(services, plan: FaultPlan, transport: CountingTransport) -> Sal
         drafter=RevisingDrafter(),
         whatsapp=transport,
         email=transport,
-        store=FlakyStore(PostgresSalesStore(services.pool), plan),
+        store=FlakyStore(
+            PostgresSalesStore(
+                services.pool,
+                schedule_timer_job=functools.partial(schedule_timer_job, services.jobs.app),
+            ),
+            plan,
+        ),
     )
     return SalesRunner(services.pool, build_sales_graph(adapters).compile(checkpointer=saver))
 
@@ -279,8 +287,8 @@ async def test_a_thread_broken_by_the_old_doubled_update_is_readable_after_migra
         approval_id = await pending_draft(client, runner, "lead-old")
         approve = {"decisions": [{"type": "approve"}]}
         assert (await client.post(f"/approvals/{approval_id}/decision", json=approve)).is_success
-        graph = runner._graph
         config = {"configurable": {"thread_id": sales_thread_id("ajay_shenoy", "lead-old")}}
+        graph = runner.graph_for(config["configurable"]["thread_id"])
         context = await runner._context("ajay_shenoy")
         old_resume = Command(
             resume={"decisions": [{"type": "approve"}]},
