@@ -44,6 +44,9 @@ class AgentOut(BaseModel):
     postal_address: str | None = Field(
         None, description="On the line under every email; null: SENDER_POSTAL_ADDRESS"
     )
+    reminder_hours_before: int = Field(24, description="A session's reminder goes this early")
+    follow_up_after_hours: int = Field(72, description="An unanswered sales message's follow-up")
+    max_follow_ups: int = Field(1, description="Follow-ups in a row at most")
     created_at: datetime
     updated_at: datetime
 

@@ -91,6 +91,15 @@ class AgentUpdate(PlainJsonModel):
             '"2": "creator_name"} (the default)',
         )
     )
+    reminder_hours_before: int | None = Field(
+        None, ge=1, le=720, description="A booked session's reminder goes this long before it"
+    )
+    follow_up_after_hours: int | None = Field(
+        None, ge=1, le=2160, description="A sales message nobody answered is followed up then"
+    )
+    max_follow_ups: int | None = Field(
+        None, ge=0, le=5, description="Follow-ups in a row at most (0: none)"
+    )
     postal_address: str | None = Field(
         None,
         max_length=MAX_POSTAL_ADDRESS,

@@ -24,6 +24,9 @@ EDITABLE = {
     "whatsapp_template_sid",
     "whatsapp_template_variables",
     "postal_address",
+    "reminder_hours_before",
+    "follow_up_after_hours",
+    "max_follow_ups",
 }
 JSON_SETTINGS = {"triggers", "whatsapp_template_variables"}
 

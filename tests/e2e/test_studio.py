@@ -120,3 +120,48 @@ async def test_studio_runs_onboarding_to_the_profile_review(studio_url):
         command={"resume": {"decisions": [{"type": "approve"}]}},
     )
     assert result["profile_version"] == 1 and result["agent_id"]
+
+
+async def test_studio_runs_customer_onboarding_to_the_welcome_and_resumes(studio_url):
+    client = get_client(url=studio_url)
+    [assistant] = await client.assistants.search(graph_id="customer_onboarding")
+    thread = await client.threads.create()
+    profile = build_profile(MarketplaceCreator.model_validate(load_creator("ajay_shenoy")))
+    context = {"creator_id": "ajay_shenoy", "profile": profile, "profile_version": 1}
+    await client.runs.wait(
+        thread["thread_id"],
+        assistant["assistant_id"],
+        input={
+            "event": {
+                "id": "studio-booking-1",
+                "type": "booking_created",
+                "occurred_at": "2026-11-02T05:30:00+00:00",
+                "payload": {
+                    "booking_id": "bk-1",
+                    "service_id": 101,
+                    "starts_at": "2026-11-05T10:00:00+00:00",
+                },
+            },
+            "consumer": {
+                "id": "c-1",
+                "name": "Neha",
+                "whatsapp": "+919876543210",
+                "timezone": "Asia/Kolkata",
+                "consent": {"whatsapp": True},
+            },
+        },
+        context=context,
+    )
+    state = await client.threads.get(thread["thread_id"])
+    assert state["status"] == "interrupted"
+    [interrupt] = next(iter(state["interrupts"].values()))
+    body = interrupt["value"]["action_requests"][0]["args"]["body"]
+    assert "1:1 Career Strategy Call" in body and "15:30 (Asia/Kolkata)" in body
+    result = await client.runs.wait(
+        thread["thread_id"],
+        assistant["assistant_id"],
+        command={"resume": {"decisions": [{"type": "approve"}]}},
+        context=context,
+    )
+    assert result["send_result"]["status"] == "recorded"
+    assert result["decision"]["reason"] == "booking_welcome"

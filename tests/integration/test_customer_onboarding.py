@@ -250,3 +250,26 @@ async def test_a_booking_event_names_what_its_payload_lacks(database_url):
             )
             assert answer.status_code == 422, answer.text
             assert words in answer.text
+
+
+async def test_the_agent_settings_set_the_reminder_and_follow_up_times(database_url):
+    starts = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    async with running_service(database_url) as client:
+        await start(client)
+        [agent] = (await client.get("/agents")).json()["agents"]
+        assert (agent["reminder_hours_before"], agent["follow_up_after_hours"]) == (24, 72)
+        changes = {"reminder_hours_before": 2, "max_follow_ups": 0}
+        answer = await client.patch(f"/agents/{agent['id']}", json=changes)
+        assert answer.status_code == 200, answer.text
+        bad = await client.patch(f"/agents/{agent['id']}", json={"max_follow_ups": 9})
+        assert bad.status_code == 422 and "max_follow_ups" in bad.text
+
+        booking = {"booking_id": "bk-6", "service_id": 101, "starts_at": iso(starts)}
+        await post_event(client, "booking_created", booking)
+        reminder = next(t for t in (await thread(client))["scheduled"] if t["kind"] == "reminder")
+        assert datetime.fromisoformat(reminder["due_at"]) == starts - timedelta(hours=2)
+
+        _, click = await post_event(client, "service_click", {"service_id": 102})
+        await approve_and_send(client, click["decision"]["approval_id"])
+        kinds = [t["kind"] for t in (await thread(client))["scheduled"]]
+        assert "follow_up" not in kinds  # max_follow_ups 0: none
