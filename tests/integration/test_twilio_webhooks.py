@@ -187,6 +187,47 @@ async def test_a_reply_arrives_as_an_event_once_and_gets_a_draft(database_url):
     assert approval.json()["status"] == "pending"
 
 
+async def test_a_draft_held_for_the_leads_answer_goes_when_they_answer_on_whatsapp(
+    database_url,
+):
+    template_sid = "HX" + "ab" * 16
+    with TwilioStandIn() as twilio:
+        async with service_on_port(
+            database_url, twilio_api_base_url=twilio.url, **TWILIO
+        ) as client:
+            await create_creator(client, "ajay_shenoy")
+            await create_consumer(client, NEHA)
+            agents = (await client.get("/agents", params={"creator_id": "ajay_shenoy"})).json()
+            changed = await client.patch(
+                f"/agents/{agents['agents'][0]['id']}",
+                json={"whatsapp_template_sid": template_sid},
+            )
+            assert changed.status_code == 200, changed.text
+            approval_id = await draft_for(
+                client, "ajay_shenoy", NEHA["external_id"], "2026-11-02T05:30:00Z"
+            )
+            await client.post(f"/approvals/{approval_id}/decision", json=DECIDE)
+
+            async def held():
+                body = (await client.get(f"/approvals/{approval_id}")).json()
+                return body if body["status"] == "held" else None
+
+            draft = (await wait_for(held))["draft"]
+            assert [m.get("ContentSid") for m in twilio.messages] == [template_sid]
+            answer = await send_inbound(str(client.base_url), NEHA["whatsapp"], "Yes, tell me")
+            assert answer.status_code == 200, answer.text
+
+            async def draft_sent():
+                return twilio.messages[1:]
+
+            follow_up = await wait_for(draft_sent)
+            await twilio.wait_for_callbacks()
+            messages = (await client.get("/messages")).json()["messages"]
+    assert [m["Body"] for m in follow_up] == [draft["body"]]
+    # Both the opener and the draft were reported delivered and read.
+    assert sorted(m["delivery_status"] for m in messages) == ["read", "read"]
+
+
 async def test_stop_opts_the_lead_out_for_every_creator_on_the_sender(database_url):
     with TwilioStandIn() as twilio:
         async with service_on_port(
