@@ -19,6 +19,9 @@ OPT_OUT_KEYWORDS = {
     "remove",
     "remove me",
 }
+# The keywords Twilio itself acts on: the number is then opted out of the whole sender,
+# whichever creator's message it answers (a send to it fails with error 21610).
+SENDER_STOP_KEYWORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit"}
 # Plain refusals anywhere in a message.
 OPT_OUT_PHRASES = (
     "unsubscribe",
@@ -39,11 +42,19 @@ OPT_OUT_PHRASES = (
 )
 
 
+def _normalized(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s'-]", " ", text.lower().replace("’", "'")).split())
+
+
+def is_sender_stop(text: str | None) -> bool:
+    """The whole message is one of Twilio's opt-out keywords."""
+    return bool(text) and _normalized(text or "") in SENDER_STOP_KEYWORDS
+
+
 def is_opt_out(text: str | None) -> bool:
     if not text:
         return False
-    normalized = re.sub(r"[^\w\s'-]", " ", text.lower().replace("’", "'"))
-    normalized = " ".join(normalized.split())
+    normalized = _normalized(text)
     if normalized in OPT_OUT_KEYWORDS:
         return True
     return any(phrase in normalized for phrase in OPT_OUT_PHRASES)

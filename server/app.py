@@ -44,6 +44,7 @@ from server.routes import (
     ses_webhooks,
     sign_in_links,
     threads,
+    twilio_webhooks,
     unsubscribe,
 )
 from server.services import Services, open_services
@@ -153,6 +154,7 @@ def create_app(settings: Settings) -> FastAPI:
         inbox_settings,
         unsubscribe,
         ses_webhooks,
+        twilio_webhooks,
     ):
         app.include_router(module.router)
     # The inbox's CSS and JavaScript, served by the app itself (no CDN, no Node).

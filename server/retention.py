@@ -3,7 +3,8 @@
 Events, messages, approvals and the audit log are the history and stay. A thread keeps its
 latest checkpoint (the state its next event starts from) and every checkpoint younger than
 CHECKPOINT_KEEP_DAYS (for debugging a recent run in Studio); a thread whose draft waits is
-left as it is. Finished jobs go after FINISHED_JOBS_KEEP_HOURS.
+left as it is. Finished jobs go after FINISHED_JOBS_KEEP_HOURS, and delivery reports no
+message claimed (store.deliveries.apply_early_reports) after EARLY_REPORTS_KEEP_HOURS.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from dataclasses import dataclass
 import procrastinate
 from psycopg_pool import AsyncConnectionPool
 
-from server.store import thread_state
+from server.store import deliveries, thread_state
 
 # Threads compacted per transaction: a backlog is worked off in short steps.
 THREADS_PER_STEP = 100
 FINISHED_JOBS_KEEP_HOURS = 24
+EARLY_REPORTS_KEEP_HOURS = 24
 
 
 @dataclass
@@ -48,4 +50,6 @@ async def apply_retention(app: procrastinate.App, keep_days: float) -> Retention
         include_cancelled=True,
         include_aborted=True,
     )
+    async with app.connector.pool.connection() as conn:
+        await deliveries.drop_old_early_reports(conn, EARLY_REPORTS_KEEP_HOURS)
     return result

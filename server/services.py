@@ -29,6 +29,7 @@ from server.sns_signatures import SnsVerifier
 from server.store import service_secrets
 from server.store.onboarding_graph_store import PostgresOnboardingStore
 from server.store.sales_graph_store import PostgresSalesStore
+from server.twilio_signature import STATUS_PATH, public_url
 from server.unsubscribe_links import SECRET_NAME, UnsubscribeLinks
 from tools.channels import Transport
 from tools.creator_source import CreatorSource, build_creator_source
@@ -49,6 +50,7 @@ def build_transports(settings: Settings) -> tuple[Transport, Transport]:
             timeout_s=settings.provider_timeout_s,
             max_concurrency=settings.provider_concurrency,
             api_base_url=settings.twilio_api_base_url,
+            status_callback=public_url(settings, STATUS_PATH),
         )
     else:
         whatsapp = OutboxTransport()

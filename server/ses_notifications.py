@@ -17,7 +17,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from domain.thread_ids import sales_thread_id
 from domain.unsubscribe_tokens import verify
-from server.email_opt_out import opt_out_of_email
+from server.channel_opt_out import opt_out_of_channel
 from server.store import audit_trail, consent_ledger, deliveries, suppressions
 
 MAX_ADDRESS_LENGTH = 320
@@ -107,10 +107,11 @@ async def _complaint(
             )
         # The lead marked a message as spam: no creator writes to them by email again.
         for lead in await consent_ledger.leads_with_email(conn, address):
-            await opt_out_of_email(
+            await opt_out_of_channel(
                 conn,
                 lead["creator_id"],
                 lead["id"],
+                "email",
                 source="email_complaint",
                 given_by="lead",
                 evidence=details,
@@ -137,10 +138,11 @@ async def _mail_to_unsubscribe(
     target = verify(secret, found.group(1)) if found else None
     if target is None:
         return "ignored"
-    done = await opt_out_of_email(
+    done = await opt_out_of_channel(
         conn,
         target.creator_id,
         target.consumer_id,
+        "email",
         source="unsubscribe_mailto",
         given_by="lead",
         evidence=details,

@@ -103,6 +103,44 @@ async def running_service(database_url: str, **overrides: Any) -> AsyncIterator[
             yield client
 
 
+@asynccontextmanager
+async def service_on_port(database_url: str, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The app served by uvicorn on a free local port (for callers outside the test, such as
+    the Twilio stand-in's callbacks), PUBLIC_BASE_URL set to it; a client holding the admin
+    key. `client.base_url` is the service's address."""
+    import socket
+
+    import uvicorn
+
+    from server.app import create_app
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    app = create_app(make_settings(database_url, public_base_url=base_url, **overrides))
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve(sockets=[listener]))
+
+    async def started() -> bool:
+        if serving.done():
+            serving.result()  # raises what stopped it
+            raise AssertionError("the service stopped while starting")
+        return server.started
+
+    try:
+        await wait_for(started, within=60)
+        async with httpx.AsyncClient(
+            base_url=base_url, headers=ADMIN_HEADERS, timeout=30
+        ) as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield client
+    finally:
+        server.should_exit = True
+        await serving
+        listener.close()
+
+
 async def create_creator(client: httpx.AsyncClient, username: str) -> dict[str, Any]:
     response = await client.post(
         "/creators", json={"username": username, "marketplace_data": load_creator(username)}

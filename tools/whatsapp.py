@@ -61,10 +61,13 @@ class TwilioWhatsApp:
         client: Client,
         from_number: str,
         calls: ProviderCalls,
+        status_callback: str | None = None,
     ):
         self._client = client
         self._from = from_number
         self._calls = calls
+        # Where Twilio reports each message's delivery (server/routes/twilio_webhooks.py).
+        self._status_callback = status_callback
 
     @classmethod
     def from_credentials(
@@ -76,16 +79,19 @@ class TwilioWhatsApp:
         timeout_s: float,
         max_concurrency: int,
         api_base_url: str | None = None,
+        status_callback: str | None = None,
     ) -> TwilioWhatsApp:
         # The SDK passes `timeout` to requests: the limit for connecting and for each read.
         client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout_s))
         if api_base_url:
             client.api.base_url = api_base_url.rstrip("/")
         calls = ProviderCalls("twilio", max_concurrency, slot_wait_s=timeout_s)
-        return cls(client, from_number, calls)
+        return cls(client, from_number, calls, status_callback)
 
     def _create_kwargs(self, message: OutgoingMessage) -> dict:
         kwargs: dict = {"from_": self._from, "to": f"whatsapp:{message.to}"}
+        if self._status_callback:
+            kwargs["status_callback"] = self._status_callback
         # The sending rules (domain.compliance) chose: a template outside the 24 h window,
         # free text within it.
         if message.template_sid:

@@ -25,6 +25,15 @@ class MessageOut(BaseModel):
     status: MessageStatus
     provider_message_id: str | None
     error: str | None
+    delivery_status: str | None = Field(
+        None,
+        description="What the provider reported after taking it (Twilio status callbacks, SES "
+        "notifications); only moves forward: queued, sent, delivered, read; or failed, "
+        "undelivered, bounced, complained",
+    )
+    delivery_error_code: str | None = Field(
+        None, description="The provider's error code, e.g. Twilio 63016 (outside the window)"
+    )
     created_at: datetime
     sent_at: datetime | None
 

@@ -11,6 +11,7 @@ import logging
 
 from fastapi import APIRouter, HTTPException, Request
 
+from server.body_limit import capped_body
 from server.deps import ServicesDep
 from server.ses_notifications import apply_notification
 from server.sns_signatures import SnsRefused, parse_message, ses_payload
@@ -20,15 +21,6 @@ log = logging.getLogger("creator_agents")
 
 # SNS messages are at most 256 KiB; their JSON envelope escapes some of it.
 MAX_SNS_BODY_BYTES = 512 * 1024
-
-
-async def capped_body(request: Request, limit: int) -> bytes:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise HTTPException(413, f"the request body is larger than {limit:,} bytes")
-    return body
 
 
 @router.post("/webhooks/ses")

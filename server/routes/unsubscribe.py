@@ -14,8 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from domain.unsubscribe_tokens import UnsubscribeTarget, verify
+from server.channel_opt_out import opt_out_of_channel
 from server.deps import ServicesDep
-from server.email_opt_out import opt_out_of_email
 from server.inbox_pages import PAGE_HEADERS, templates
 from server.store import creator_records, leads
 
@@ -89,10 +89,11 @@ async def unsubscribe(token: str, request: Request, services: ServicesDep) -> HT
     evidence = {"via": "one_click" if body.strip() == ONE_CLICK else "link"}
     async with services.pool.connection() as conn:
         async with conn.transaction():
-            done = await opt_out_of_email(
+            done = await opt_out_of_channel(
                 conn,
                 target.creator_id,
                 target.consumer_id,
+                "email",
                 source="unsubscribe_link",
                 given_by="lead",
                 evidence=evidence,

@@ -16,6 +16,7 @@ from server.store import (
     agent_settings,
     approval_queue,
     audit_trail,
+    deliveries,
     message_log,
     sending_facts,
     thread_state,
@@ -198,8 +199,13 @@ class PostgresSalesStore:
         provider_message_id: str | None = None,
         error: str | None = None,
     ) -> None:
-        async with self._pool.connection() as conn:
+        async with self._pool.connection() as conn, conn.transaction():
+            if provider_message_id:
+                # A status callback may have come before this write: it is applied now.
+                await deliveries.lock_provider_message(conn, provider_message_id)
             await message_log.finish_send(conn, message_id, status, provider_message_id, error)
+            if provider_message_id:
+                await deliveries.apply_early_reports(conn, message_id)
 
     async def audit(self, thread_id: str, actor: str, action: str, details: dict[str, Any]) -> None:
         async with self._pool.connection() as conn:

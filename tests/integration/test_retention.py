@@ -1,6 +1,6 @@
 """Retention on real Postgres: a quiet thread keeps only its latest checkpoint and goes on
 exactly where it was, a thread whose draft waits is left alone, and finished jobs go after
-a day while queued ones stay."""
+a day while queued ones stay; delivery reports that no message claimed go after a day."""
 
 from __future__ import annotations
 
@@ -111,3 +111,18 @@ async def test_finished_jobs_go_after_a_day_and_queued_ones_stay(database_url):
             left = conn.execute("SELECT id, status FROM procrastinate_jobs").fetchall()
     assert (queued, "todo") in left
     assert all(status in ("todo", "doing") for _, status in left), left
+
+
+async def test_delivery_reports_no_message_claimed_go_after_a_day(database_url):
+    async with running_service(database_url) as client:
+        services = client.app.state.services
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(
+                "INSERT INTO early_delivery_reports (transport, provider_message_id, status,"
+                " received_at) VALUES ('twilio', 'SM-old', 'sent', now() - interval '25 hours'),"
+                " ('twilio', 'SM-new', 'sent', now() - interval '1 hour')"
+            )
+        await apply_retention(services.jobs.app, keep_days=7)
+        with psycopg.connect(database_url) as conn:
+            left = conn.execute("SELECT provider_message_id FROM early_delivery_reports").fetchall()
+    assert left == [("SM-new",)]

@@ -1,5 +1,6 @@
-"""A lead opts out of a creator's email: their unsubscribe link or mailto, or a complaint
-to their mailbox provider. Runs in the caller's transaction."""
+"""A lead opts out of a creator's messages on one channel: their email unsubscribe link or
+mailto, a complaint to their mailbox provider, a STOP on WhatsApp, or the provider saying
+they opted out. Runs in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -14,20 +15,21 @@ from server.store import approval_queue, audit_trail, consent_ledger, leads
 OPTED_OUT = "opted_out"
 # Waiting, or decided and not sent yet: none of them may go to a lead who opted out (as an
 # opt-out event withdraws them in the graph, tools.sales_store.Withdrawal).
-UNSENT = ["pending", "agent_approved", "approved", "edited"]
+UNSENT = ["pending", "agent_approved", "approved", "edited", "held"]
 
 
-async def opt_out_of_email(
+async def opt_out_of_channel(
     conn: AsyncConnection,
     creator_id: str,
     consumer_id: str,
+    channel: str,
     *,
     source: str,
     given_by: str,
     evidence: dict[str, Any] | None = None,
 ) -> bool | None:
-    """Withdraw the lead's email consent (a ledger entry and an audit entry
-    `consent_withdrawn`) and their email drafts not sent yet. True when this withdrew it,
+    """Withdraw the lead's consent for `channel` (a ledger entry and an audit entry
+    `consent_withdrawn`) and their drafts for it not sent yet. True when this withdrew it,
     False when it was withdrawn already (nothing new is written), None for no such lead."""
     if not await leads.lock_lead(conn, creator_id, consumer_id):
         return None
@@ -35,7 +37,7 @@ async def opt_out_of_email(
     thread_id = sales_thread_id(creator_id, consumer_id)
     # Drafts first: a repeat (or a draft approved since) finds nothing more to withdraw.
     drafts = await approval_queue.withdraw_unsent_of_lead(
-        conn, creator_id, consumer_id, "email", OPTED_OUT, UNSENT
+        conn, creator_id, consumer_id, channel, OPTED_OUT, UNSENT
     )
     for draft in drafts:
         await audit_trail.audit_thread(
@@ -45,13 +47,13 @@ async def opt_out_of_email(
             "draft_withdrawn",
             {"approval_id": draft["id"], "reason": OPTED_OUT, "source": source},
         )
-    if (lead["consent"] or {}).get("email") is False:
+    if (lead["consent"] or {}).get(channel) is False:
         return False
     await consent_ledger.record_consent(
         conn,
         creator_id,
         consumer_id,
-        "email",
+        channel,
         False,
         source=source,
         given_by=given_by,
@@ -62,6 +64,6 @@ async def opt_out_of_email(
         thread_id,
         "system",
         "consent_withdrawn",
-        {"channel": "email", "source": source, "given_by": given_by, **(evidence or {})},
+        {"channel": channel, "source": source, "given_by": given_by, **(evidence or {})},
     )
     return True
