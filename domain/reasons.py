@@ -12,4 +12,5 @@ REASON_TEXT = {
     "nothing_to_offer": "the creator has no service open for booking",
     "pending_approval": "a draft for this lead is already waiting for approval",
     "not_triggered": "no agent is set to act on this kind of event",
+    "auto_reply": "the lead's message was an automatic answer (out of office, autoresponder)",
 }
