@@ -23,8 +23,8 @@ from tests.standins.openai_server import ScriptedOpenAI
 
 LEAD = NEHA["external_id"]
 # One word per draft, so each sent message can be told apart in a later prompt (the model's
-# own words hold no digit).
-WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india"]
+# own words hold no digit, and no "hotel:", which the check reads as a tel: link).
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "kilo", "lima"]
 
 
 def answer(word: str) -> dict[str, Any]:
@@ -132,6 +132,12 @@ async def test_a_reply_prompt_holds_the_last_ten_messages_of_the_thread_oldest_f
             assert lead_in(prompt)["their_message"] == "And the price?"
             # Sent facts are shown as their placeholders, never as text to copy.
             assert "marketplace.example" not in prompt.split("<conversation>")[1]
+            # The conversation was read for the run: the thread's checkpoint does not hold it.
+            graph = client.app.state.services.graph  # type: ignore[attr-defined]
+            state = await graph.aget_state({"configurable": {"thread_id": last["thread_id"]}})
+            assert "answer kilo" in str(state.values)  # the draft waiting is there
+            assert "Question charlie" not in str(state.values)
+            assert "answer charlie" not in str(state.values)
 
             # The creator asks for a rewrite: the redraft sees the same conversation.
             asked = len(llm.requests)
