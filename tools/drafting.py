@@ -153,10 +153,10 @@ def _profile_for_prompt(profile: dict[str, Any], today: date) -> dict[str, Any]:
 TURN_PROMPT_CHARS = 600
 
 
-def _shortened(text: str | None) -> str | None:
-    if text is None:
-        return None
-    text = clean_text(text).strip()
+def _turn_text(text: str, facts: list[tuple[str, str]]) -> str:
+    """As a reader sees it, facts as placeholders (before cutting, so no link is cut in
+    half and left unmasked), then cut."""
+    text = _as_placeholders(clean_text(text), facts).strip()
     return text if len(text) <= TURN_PROMPT_CHARS else text[: TURN_PROMPT_CHARS - 1] + "…"
 
 
@@ -171,8 +171,8 @@ def conversation_for_prompt(
     for turn in conversation:
         shown = {"from": turn["author"], "channel": turn.get("channel")}
         if turn.get("subject"):
-            shown["subject"] = _as_placeholders(_shortened(turn["subject"]), facts)
-        shown["text"] = _as_placeholders(_shortened(turn.get("text") or ""), facts)
+            shown["subject"] = _turn_text(turn["subject"], facts)
+        shown["text"] = _turn_text(turn.get("text") or "", facts)
         turns.append(shown)
     return turns
 

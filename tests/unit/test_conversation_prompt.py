@@ -47,6 +47,14 @@ def test_a_long_turn_is_cut_and_invisible_characters_are_dropped():
     assert turn["text"].endswith("…")
 
 
+def test_a_link_across_the_cut_is_masked_before_it_is_cut():
+    text = "x" * (TURN_PROMPT_CHARS - 20) + CALL["booking_url"]
+    [turn] = conversation_for_prompt(
+        [{"author": "creator", "channel": "whatsapp", "text": text}], AJAY
+    )
+    assert "marketplace" not in turn["text"] and "{{link:101}}" in turn["text"]
+
+
 class _Model:
     def with_structured_output(self, schema):
         return self
