@@ -22,4 +22,5 @@ REASON_TEXT = {
     "already_reminded": "this booking's reminder was already written",
     "already_thanked": "this booking's thank-you was already written",
     "session_started": "the session has started already: too late for a reminder",
+    "auto_reply": "the lead's message was an automatic answer (out of office, autoresponder)",
 }

@@ -30,6 +30,9 @@ class SalesContext:
     # The job's last attempt: a send that certainly did not go out is left 'unsent' for a
     # person to resolve instead of raising for a retry that will never come.
     final_attempt: bool = False
+    # For a reply: the thread's last messages both ways before the lead's, oldest first
+    # (server.store.conversation_history). Read per run, so never in a checkpoint.
+    conversation: list[dict[str, Any]] = field(default_factory=list)
 
 
 def context_of(runtime: Any) -> SalesContext:

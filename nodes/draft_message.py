@@ -50,6 +50,7 @@ def event_day(state: SalesState) -> date:
 
 def draft_request(state: SalesState, runtime: Runtime[SalesContext]) -> DraftRequest:
     payload = state["event"].get("payload") or {}
+    replying = state["event"]["type"] == "inbound_message"
     return DraftRequest(
         profile=profile_for_lead(state, runtime),
         consumer=state["consumer"],
@@ -57,7 +58,8 @@ def draft_request(state: SalesState, runtime: Runtime[SalesContext]) -> DraftReq
         channel=state["decision"]["channel"],
         today=event_day(state),
         feedback=state.get("feedback"),
-        inbound_text=payload.get("text") if state["event"]["type"] == "inbound_message" else None,
+        inbound_text=payload.get("text") if replying else None,
+        conversation=context_of(runtime).conversation if replying else [],
         booking=state.get("booking"),
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from domain.auto_reply import is_auto_reply
 from domain.compliance import (
     FREQUENCY_CAP,
     SUPPRESSED,
@@ -61,6 +62,9 @@ def decide(
     if context.get("opted_out"):
         return quiet("opted_out", withdraw=pending is not None)
     answering = event["type"] == "inbound_message"
+    if answering and is_auto_reply(payload.get("text")):
+        # An autoresponder is no answer: nothing to reply to, nothing released or withdrawn.
+        return quiet("auto_reply")
     if answering and pending is not None and pending.get("held"):
         # The lead answered the template opener: the approved draft goes out now.
         return {**quiet("window_opened"), "release_held": True}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain.auto_reply import is_auto_reply
 from domain.opt_out import is_opt_out
 from graphs.state import ConsumerContext, EventFacts, SalesState
 
@@ -56,7 +57,8 @@ def apply_event(
         if int(service_id) not in ctx["enrolled_service_ids"]:
             ctx["enrolled_service_ids"].append(int(service_id))
     elif event["type"] == "inbound_message":
-        ctx["last_inbound_at"] = _later(ctx["last_inbound_at"], at)
+        if not is_auto_reply(payload.get("text")):  # an autoresponder is not the lead replying
+            ctx["last_inbound_at"] = _later(ctx["last_inbound_at"], at)
         if is_opt_out(payload.get("text")):
             ctx["opted_out"] = True
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
+from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from domain.approval_states import CLOSED, resume_value
@@ -28,6 +29,7 @@ from server.store import (
     agent_settings,
     approval_queue,
     audit_trail,
+    conversation_history,
     creator_profiles,
     event_log,
     leads,
@@ -86,8 +88,10 @@ def sales_context(
     profile: dict[str, Any],
     profile_version: int,
     final_attempt: bool = False,
+    conversation: list[dict[str, Any]] | None = None,
 ) -> SalesContext:
-    """A run's context: the creator's latest approved profile and their agent's settings."""
+    """A run's context: the creator's latest approved profile, their agent's settings and,
+    for a reply, the conversation so far."""
     return SalesContext(
         creator_id=creator_id,
         profile=profile,
@@ -101,6 +105,23 @@ def sales_context(
         follow_up_after_hours=(agent or {}).get("follow_up_after_hours") or 72,
         max_follow_ups=(agent or {}).get("max_follow_ups", 1),
         final_attempt=final_attempt,
+        conversation=conversation or [],
+    )
+
+
+async def conversation_for(
+    conn: AsyncConnection, approval_or_event: dict[str, Any], event: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The thread's conversation before the lead's message `event`, which a reply's draft
+    shows the model; nothing for any other event (it drafts without it)."""
+    if (event or {}).get("type") != "inbound_message":
+        return []
+    return await conversation_history.conversation_before(
+        conn,
+        approval_or_event["creator_id"],
+        approval_or_event["consumer_id"],
+        approval_or_event["thread_id"],
+        event["id"],
     )
 
 
@@ -121,16 +142,25 @@ class SalesRunner:
         """The graph whose thread this is (its id's namespace)."""
         return self._graphs[graph_of_thread(thread_id)]
 
-    async def _context(self, creator_id: str, final_attempt: bool = False) -> SalesContext:
+    async def _context(
+        self,
+        creator_id: str,
+        final_attempt: bool = False,
+        redraft_of: tuple[dict[str, Any], dict[str, Any] | None] | None = None,
+    ) -> SalesContext:
+        """`redraft_of`: the approval the creator rejected and the event its draft answered,
+        when the model may write again (it sees the conversation, as the first draft did)."""
         async with self._pool.connection() as conn:
             profile = await creator_profiles.latest_profile(conn, creator_id)
             agent = await agent_settings.agent_of_creator(conn, creator_id)
+            conversation = await conversation_for(conn, *redraft_of) if redraft_of else []
         return sales_context(
             creator_id,
             agent,
             profile["profile"] if profile else {},
             profile["version"] if profile else 0,
             final_attempt,
+            conversation,
         )
 
     @staticmethod
@@ -152,9 +182,12 @@ class SalesRunner:
                 if version
                 else {}
             )
+            conversation = await conversation_for(conn, event, event)
         consumer = event["consumer"]
         config = self._config(event["thread_id"])
-        context = sales_context(event["creator_id"], event["agent"], profile, version)
+        context = sales_context(
+            event["creator_id"], event["agent"], profile, version, conversation=conversation
+        )
         with reusing_reads():  # the state read below and the run's own read are one
             values = await self._run_event(event, consumer, config, context)
         outcome = outcome_of(values)
@@ -266,7 +299,11 @@ class SalesRunner:
         config = self._config(approval["thread_id"])
         graph = self.graph_for(approval["thread_id"])
         snapshot = await graph.aget_state(config)
-        context = await self._context(approval["creator_id"], final_attempt)
+        # Only a rejection can lead to a redraft; an approval goes straight to its send.
+        redraft_of = (
+            (approval, snapshot.values.get("event")) if approval["status"] == "rejected" else None
+        )
+        context = await self._context(approval["creator_id"], final_attempt, redraft_of)
         values = None
         if snapshot.tasks and not snapshot.interrupts:
             # An earlier attempt stopped after the creator's answer was read (it may have been

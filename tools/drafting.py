@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, Protocol
 
@@ -16,6 +16,7 @@ from domain.booking_template import booking_template_draft
 from domain.compliance import SERVICE_REASONS
 from domain.profile_writing import WRITING_FIELDS
 from domain.reasons import REASON_TEXT
+from domain.sanitize import clean_text
 from domain.slots import open_services
 from domain.template_draft import template_draft
 from graphs.state import Channel, ConsumerFacts, Decision, Draft
@@ -42,6 +43,9 @@ class DraftRequest:
     today: date  # the event's day: services that started before it are closed
     feedback: str | None = None
     inbound_text: str | None = None
+    # A reply's thread so far, oldest first: {author, channel, subject, text} turns
+    # (server.store.conversation_history). The template drafter does not use it.
+    conversation: list[dict[str, Any]] = field(default_factory=list)
     # A booking's message (customer onboarding): the booking's facts, and whether it has a
     # session time ({{booking_time}} renders only then).
     booking: dict[str, Any] | None = None
@@ -142,15 +146,20 @@ def _as_placeholders(value: Any, facts: list[tuple[str, str]]) -> Any:
     return value
 
 
-def _profile_for_prompt(profile: dict[str, Any], today: date) -> dict[str, Any]:
+def _fact_placeholders(profile: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each price and link of the profile with the placeholder that renders it."""
     services = profile.get("services", [])
     # Longest first, so '₹24,999' is replaced before a shorter price inside it could be.
-    facts = sorted(
+    return sorted(
         [(s["booking_url"], f"{{{{link:{s['id']}}}}}") for s in services]
         + [(s["price_text"], f"{{{{price:{s['id']}}}}}") for s in services]
         + ([(profile["profile_url"], "{{profile_link}}")] if profile.get("profile_url") else []),
         key=lambda pair: -len(pair[0]),
     )
+
+
+def _profile_for_prompt(profile: dict[str, Any], today: date) -> dict[str, Any]:
+    facts = _fact_placeholders(profile)
     writing = {key: profile.get(key) for key in PROMPT_WRITING_FIELDS}
     return {
         "expertise": profile.get("expertise"),
@@ -158,6 +167,45 @@ def _profile_for_prompt(profile: dict[str, Any], today: date) -> dict[str, Any]:
         **_as_placeholders(writing, facts),
         "open_services": services_for_prompt(list(open_services(profile, today).values())),
     }
+
+
+# Each earlier message of a reply's thread is shown up to this many characters.
+TURN_PROMPT_CHARS = 600
+
+
+def _turn_text(text: str, facts: list[tuple[str, str]]) -> str:
+    """As a reader sees it, facts as placeholders (before cutting, so no link is cut in
+    half and left unmasked), then cut."""
+    text = _as_placeholders(clean_text(text), facts).strip()
+    return text if len(text) <= TURN_PROMPT_CHARS else text[: TURN_PROMPT_CHARS - 1] + "…"
+
+
+def conversation_for_prompt(
+    conversation: list[dict[str, Any]], profile: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The thread's earlier messages as data: who wrote each (the lead, or the creator's side),
+    as a reader sees it, shortened, with the prices and links we sent shown as their
+    placeholders (the model never copies a fact, even its own)."""
+    facts = _fact_placeholders(profile)
+    turns = []
+    for turn in conversation:
+        shown = {"from": turn["author"], "channel": turn.get("channel")}
+        if turn.get("subject"):
+            shown["subject"] = _turn_text(turn["subject"], facts)
+        shown["text"] = _turn_text(turn.get("text") or "", facts)
+        turns.append(shown)
+    return turns
+
+
+def _conversation_block(request: DraftRequest) -> str:
+    if not request.conversation:
+        return ""
+    turns = conversation_for_prompt(request.conversation, request.profile)
+    return (
+        "\nThe conversation so far on this thread, oldest first, before the lead's message "
+        "(`creator`: what the creator's side sent; `lead`: what the lead wrote):\n"
+        f"<conversation>\n{fenced_json(turns)}\n</conversation>\n"
+    )
 
 
 class LLMDrafter:
@@ -184,7 +232,7 @@ class LLMDrafter:
         )
         lead = {
             "interested_in_service_id": request.decision.get("service_id"),
-            "their_message": request.inbound_text,
+            "their_message": clean_text(request.inbound_text) if request.inbound_text else None,
         }
         if request.booking is not None:
             lead = {
@@ -198,6 +246,7 @@ class LLMDrafter:
             reason_text=REASON_TEXT.get(request.decision.get("reason", ""), ""),
             feedback_block=feedback,
             creator_data=fenced_json(_profile_for_prompt(request.profile, request.today)),
+            conversation_block=_conversation_block(request),
             lead_data=fenced_json(lead),
         )
         return text, prompt.sha256

@@ -118,6 +118,52 @@ def test_an_ordinary_reply_is_answered_on_the_channel_it_came_in_on():
     )
 
 
+OUT_OF_OFFICE = (
+    "Thank you for your message. I am currently out of the office until Monday with limited "
+    "access to email. I will respond when I return."
+)
+
+
+def test_an_out_of_office_reply_is_not_answered_and_not_a_reply():
+    engaged = apply_event(
+        EMPTY_CONTEXT,
+        {"id": "e0", "type": "inbound_message", "occurred_at": "2026-11-01T05:30:00+00:00",
+         "payload": {"text": "Tell me more"}},
+    )  # fmt: skip
+    auto = state("inbound_message", {"text": OUT_OF_OFFICE})
+    decision = decide(auto, AJAY)
+    assert (decision["act"], decision["reason"], decision["withdraw_pending"]) == (
+        False,
+        "auto_reply",
+        False,
+    )
+    assert auto["context"]["last_inbound_at"] is None and auto["context"]["stage"] == "lead"
+    # A lead who really replied earlier keeps that reply, not the autoresponder's time.
+    later = state("inbound_message", {"text": OUT_OF_OFFICE}, context=engaged)
+    assert later["context"]["last_inbound_at"] == "2026-11-01T05:30:00+00:00"
+    assert later["context"]["stage"] == "engaged"
+
+
+def test_an_auto_reply_leaves_a_waiting_or_held_draft_alone():
+    for waiting in (WAITING, {**WAITING, "held": True}):
+        decision = decide(state("inbound_message", {"text": OUT_OF_OFFICE}, approval=waiting), AJAY)
+        assert decision["reason"] == "auto_reply"
+        assert not decision["withdraw_pending"] and not decision.get("release_held")
+
+
+def test_a_lead_who_mentions_being_away_is_still_answered():
+    text = "I'm away until Monday, can you send me the link to book then?"
+    decision = decide(state("inbound_message", {"text": text}), AJAY)
+    assert (decision["act"], decision["reason"]) == (True, "inbound_reply")
+    assert state("inbound_message", {"text": text})["context"]["stage"] == "engaged"
+
+
+def test_an_auto_reply_that_says_stop_still_opts_out():
+    text = "This is an automated message. To stop these emails reply STOP. Unsubscribe here."
+    decision = decide(state("inbound_message", {"text": text}), AJAY)
+    assert (decision["act"], decision["reason"]) == (False, "opted_out")
+
+
 def test_no_consented_channel_is_unreachable():
     consumer = {**REACHABLE, "consent": {"whatsapp": False, "email": False}}
     decision = decide(state(consumer=consumer), AJAY)
