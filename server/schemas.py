@@ -26,6 +26,8 @@ MessageStatus = Literal[
 EventType = Literal["page_view", "service_click", "booking_created", "inbound_message"]
 EventStatus = Literal["queued", "processed", "failed"]
 Channel = Literal["whatsapp", "email"]
+# messages.purpose (its check constraint, migrations 0010 and 0014; domain.compliance).
+MessagePurpose = Literal["sales", "reply", "service", "template", "creator"]
 ApprovalKind = Literal["message", "profile"]
 Actor = Literal["agent", "creator", "system", "api"]
 OnboardingStatus = Literal[

@@ -18,6 +18,7 @@ from graphs.creator_onboarding import OnboardingAdapters, build_onboarding_graph
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
 from server.checkpoint_reads import ReusingSaver
+from server.creator_messages import CreatorMessenger
 from server.digest_sender import DigestSender
 from server.jobs import JobQueue, new_queue_app, schedule_agent_send
 from server.onboarding_runner import OnboardingRunner
@@ -75,6 +76,8 @@ class Services:
     jobs: JobQueue
     digests: DigestSender
     creator_source: CreatorSource | None
+    # The creator's own messages to a lead (POST /threads/{creator_id}/{consumer_id}/messages).
+    creator_messages: CreatorMessenger
     transports: dict[str, str] = field(default_factory=dict)
     # Whether a rejection's feedback gets a rewritten draft (it needs a model).
     drafter_revises: bool = True
@@ -157,6 +160,9 @@ async def open_services(settings: Settings) -> Services:
         jobs = JobQueue(
             queue_app, runner, onboarding, resender, digests, settings.checkpoint_keep_days
         )
+        creator_messages = CreatorMessenger(
+            pool, {"whatsapp": whatsapp, "email": email}, sales_store, jobs
+        )
         await jobs.app.open_async(pool)
     except BaseException:
         if pool is not None:
@@ -173,6 +179,7 @@ async def open_services(settings: Settings) -> Services:
         jobs=jobs,
         digests=digests,
         creator_source=creator_source,
+        creator_messages=creator_messages,
         transports={"whatsapp": whatsapp.name, "email": email.name},
         drafter_revises=drafter.revises_with_feedback,
         release_database=release_database,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -20,6 +21,10 @@ class PendingInterrupt(BaseModel):
 
 class ThreadOut(BaseModel):
     thread_id: str
+    paused_until: datetime | None = Field(
+        description="The creator wrote to the lead themselves: the agent keeps quiet on this "
+        "thread for events before this time (null: never taken over)"
+    )
     consumer: LeadOut
     context: dict[str, Any] | None
     awaiting_approval: bool

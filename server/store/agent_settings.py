@@ -24,6 +24,7 @@ EDITABLE = {
     "whatsapp_template_sid",
     "whatsapp_template_variables",
     "postal_address",
+    "takeover_hours",
 }
 JSON_SETTINGS = {"triggers", "whatsapp_template_variables"}
 
