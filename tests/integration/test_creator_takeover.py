@@ -6,6 +6,7 @@ is over (on the events' own clock)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from tests.conftest import (
     wait_for_event,
 )
 from tests.integration.test_compliance import QUIET_OFF, RULES_ON, TWILIO, zone_at_three_am
+from tests.integration.test_inbox_sign_in import browser, sign_in_with_key
 from tests.standins.twilio_server import TwilioStandIn
 from tests.tenant_helpers import caller, issue, wait_for_idle
 
@@ -228,3 +230,25 @@ async def test_another_creators_key_gets_404_and_a_bad_body_a_clear_422(database
 
         took_over = await wait_for(resumed)
         assert took_over[0]["actor"] == "api"  # the admin key acts as the integration
+
+
+async def test_the_signed_in_inbox_sends_as_the_creator_with_its_csrf_header(database_url):
+    async with running_service(database_url, **QUIET_OFF) as admin:
+        await create_creator(admin, "ajay_shenoy")
+        both = {**NEHA, "email": "neha@example.com", "consent": {"email": True}}
+        await create_consumer(admin, both)
+        key = (await issue(admin, "ajay_shenoy"))["key"]
+        async with browser(admin) as inbox:
+            await sign_in_with_key(inbox, key)
+            page = await inbox.get("/inbox")
+            csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+            text = {"body": "Hi Neha, it's Ajay", "subject": "Your question"}
+            forged = await inbox.post(f"{THREAD}/messages", json=text)
+            assert forged.status_code == 403 and "X-CSRF-Token" in forged.json()["detail"]
+            sent = await inbox.post(f"{THREAD}/messages", json=text, headers={"X-CSRF-Token": csrf})
+            assert sent.status_code == 201, sent.text
+            # WhatsApp has no consent: the agent's choice, and so the default, is email.
+            assert (sent.json()["channel"], sent.json()["status"]) == ("email", "recorded")
+        entries = await audit_log(admin)
+        assert [e["actor"] for e in entries if e["action"] == "creator_took_over"] == ["creator"]
+        assert len((await admin.get("/messages")).json()["messages"]) == 1
