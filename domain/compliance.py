@@ -29,8 +29,9 @@ COMPLIANCE_REASONS = (SUPPRESSED, OPTED_OUT, NO_CONSENT, QUIET_HOURS, FREQUENCY_
 WHATSAPP_WINDOW = timedelta(hours=24)
 DEFAULT_QUIET_START = time(21, 0)
 DEFAULT_QUIET_END = time(8, 0)
-# Purposes of a message: 'sales' outreach is capped; a 'reply' to the lead and a 'service'
-# message of their booking are not; a 'template' opener goes with the draft it opens for.
+# Purposes of a message: 'sales' outreach is capped; a 'reply' to the lead, a 'service'
+# message of their booking and the creator's own message ('creator') are not; a 'template'
+# opener goes with the draft it opens for.
 CAPPED_PURPOSES = ("sales",)
 
 

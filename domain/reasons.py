@@ -1,5 +1,9 @@
 """What each decision reason means, in words for prompts and for the creator's inbox."""
 
+# The creator wrote to the lead themselves (server.creator_messages): the agent keeps quiet
+# on that thread for the agent's takeover_hours, and the drafts waiting there are withdrawn.
+CREATOR_TAKEOVER = "creator_takeover"
+
 REASON_TEXT = {
     "new_lead": "the lead viewed the creator's page for the first time",
     "returning_lead": "the lead came back to the creator's page after more than a day",
@@ -23,4 +27,5 @@ REASON_TEXT = {
     "already_thanked": "this booking's thank-you was already written",
     "session_started": "the session has started already: too late for a reminder",
     "auto_reply": "the lead's message was an automatic answer (out of office, autoresponder)",
+    CREATOR_TAKEOVER: "the creator wrote to the lead themselves and the agent is paused",
 }

@@ -100,6 +100,8 @@ class OutreachFacts(TypedDict, total=False):
     lead_day: int
     lead_week: int
     creator_day: int
+    # The creator took the thread over: the agent keeps quiet on it until then (ISO 8601).
+    paused_until: str | None
 
 
 class SendResult(TypedDict, total=False):

@@ -19,6 +19,7 @@ from domain.compliance import (
     OPTED_OUT,
     OUTSIDE_WINDOW,
     QUIET_HOURS,
+    SendFacts,
     Verdict,
     check_send,
     purpose_of,
@@ -66,8 +67,10 @@ async def deliver(
     record: MessageRecord,
     message: OutgoingMessage,
     final_attempt: bool = False,
+    actor: str = "agent",
 ) -> MessageRecord:
-    """Call the provider for an outbox row this caller has claimed, and record the outcome.
+    """Call the provider for an outbox row this caller has claimed, and record the outcome
+    (audited as `actor`'s: the agent's, or the creator's own message).
 
     Raises SendError when the message certainly was not sent, after marking the row
     'retry': the job queue retries and the next attempt may claim the row again; on the
@@ -88,11 +91,11 @@ async def deliver(
             record.status = "unconfirmed" if exc.maybe_sent else "unsent"
         record.error = error
         await store.finish_send(record.id, record.status, error=error)
-        await store.audit(thread_id, "agent", f"message_{record.status}", _result(record))
+        await store.audit(thread_id, actor, f"message_{record.status}", _result(record))
         return record
     await store.finish_send(record.id, receipt.status, receipt.provider_message_id)
     record.status, record.provider_message_id = receipt.status, receipt.provider_message_id
-    await store.audit(thread_id, "agent", "message_sent", _result(record))
+    await store.audit(thread_id, actor, "message_sent", _result(record))
     return record
 
 
@@ -158,9 +161,15 @@ async def sending_verdict(
         opted_out=facts.opted_out or bool(context.get("opted_out")),
         last_inbound_at=max(inbound, key=datetime.fromisoformat) if inbound else None,
     )
+    return rules_verdict(facts, transport)
+
+
+def rules_verdict(facts: SendFacts, transport: Transport) -> Verdict:
+    """The sending rules on these facts, now. WhatsApp's window counts only where the
+    transport enforces it: the outbox records free text whenever."""
     verdict = check_send(facts, datetime.now(UTC))
     if verdict.reason == OUTSIDE_WINDOW and not transport.enforces_window:
-        return ALLOWED  # the outbox records free text whenever
+        return ALLOWED
     return verdict
 
 

@@ -16,6 +16,7 @@ from domain.compliance import (
     cap_reached,
 )
 from domain.offer import active_services, offerable_to_lead
+from domain.reasons import CREATOR_TAKEOVER
 from graphs.context import SalesContext, context_of
 from graphs.state import Decision, SalesState
 from nodes.choose_channel import choose_channel
@@ -33,6 +34,14 @@ def is_triggered(event: dict[str, Any], triggers: list[dict[str, Any]] | None) -
         and all(payload.get(key) == value for key, value in (trigger.get("filter") or {}).items())
         for trigger in triggers
     )
+
+
+def creator_took_over(state: SalesState) -> bool:
+    """The creator wrote to the lead themselves and the pause that started is not over at
+    the event's time (server.creator_messages)."""
+    until = (state.get("outreach") or {}).get("paused_until")
+    occurred = datetime.fromisoformat(state["event"]["occurred_at"])
+    return until is not None and occurred < datetime.fromisoformat(until)
 
 
 def decide(
@@ -61,6 +70,8 @@ def decide(
 
     if context.get("opted_out"):
         return quiet("opted_out", withdraw=pending is not None)
+    if creator_took_over(state):
+        return quiet(CREATOR_TAKEOVER, withdraw=pending is not None)
     answering = event["type"] == "inbound_message"
     if answering and is_auto_reply(payload.get("text")):
         # An autoresponder is no answer: nothing to reply to, nothing released or withdrawn.

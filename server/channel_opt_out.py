@@ -9,13 +9,13 @@ from typing import Any
 from psycopg import AsyncConnection
 
 from domain.thread_ids import sales_thread_id
-from server.store import approval_queue, audit_trail, consent_ledger, leads
+from server.draft_withdrawal import withdraw_unsent_drafts
+from server.store import audit_trail, consent_ledger, leads
 
-# The reason code a withdrawn draft shows (domain/reasons.py).
-OPTED_OUT = "opted_out"
-# Waiting, or decided and not sent yet: none of them may go to a lead who opted out (as an
+# The reason code a withdrawn draft shows (domain/reasons.py). Every draft not sent yet
+# (server.draft_withdrawal.UNSENT) is withdrawn: none may go to a lead who opted out (as an
 # opt-out event withdraws them in the graph, tools.sales_store.Withdrawal).
-UNSENT = ["pending", "agent_approved", "approved", "edited", "held"]
+OPTED_OUT = "opted_out"
 
 
 async def opt_out_of_channel(
@@ -36,17 +36,9 @@ async def opt_out_of_channel(
     lead = await leads.get_lead(conn, creator_id, consumer_id)
     thread_id = sales_thread_id(creator_id, consumer_id)
     # Drafts first: a repeat (or a draft approved since) finds nothing more to withdraw.
-    drafts = await approval_queue.withdraw_unsent_of_lead(
-        conn, creator_id, consumer_id, channel, OPTED_OUT, UNSENT
+    await withdraw_unsent_drafts(
+        conn, creator_id, consumer_id, reason=OPTED_OUT, source=source, channel=channel
     )
-    for draft in drafts:
-        await audit_trail.audit_thread(
-            conn,
-            thread_id,
-            "system",
-            "draft_withdrawn",
-            {"approval_id": draft["id"], "reason": OPTED_OUT, "source": source},
-        )
     if (lead["consent"] or {}).get(channel) is False:
         return False
     await consent_ledger.record_consent(

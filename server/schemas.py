@@ -37,6 +37,8 @@ EventType = Literal[
 StoredEventType = Literal[EventType, "timer"]
 EventStatus = Literal["queued", "processed", "failed"]
 Channel = Literal["whatsapp", "email"]
+# messages.purpose (its check constraint, migrations 0010 and 0014; domain.compliance).
+MessagePurpose = Literal["sales", "reply", "service", "template", "creator"]
 ApprovalKind = Literal["message", "profile"]
 Actor = Literal["agent", "creator", "system", "api"]
 OnboardingStatus = Literal[

@@ -19,6 +19,7 @@ from graphs.customer_onboarding import build_customer_onboarding_graph
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
 from server.checkpoint_reads import ReusingSaver
+from server.creator_messages import CreatorMessenger
 from server.digest_sender import DigestSender
 from server.jobs import JobQueue, new_queue_app, schedule_agent_send, schedule_timer_job
 from server.onboarding_runner import OnboardingRunner
@@ -78,6 +79,8 @@ class Services:
     jobs: JobQueue
     digests: DigestSender
     creator_source: CreatorSource | None
+    # The creator's own messages to a lead (POST /threads/{creator_id}/{consumer_id}/messages).
+    creator_messages: CreatorMessenger
     transports: dict[str, str] = field(default_factory=dict)
     # Whether a rejection's feedback gets a rewritten draft (it needs a model).
     drafter_revises: bool = True
@@ -162,6 +165,9 @@ async def open_services(settings: Settings) -> Services:
         jobs = JobQueue(
             queue_app, runner, onboarding, resender, digests, settings.checkpoint_keep_days
         )
+        creator_messages = CreatorMessenger(
+            pool, {"whatsapp": whatsapp, "email": email}, sales_store, jobs
+        )
         await jobs.app.open_async(pool)
     except BaseException:
         if pool is not None:
@@ -178,6 +184,7 @@ async def open_services(settings: Settings) -> Services:
         jobs=jobs,
         digests=digests,
         creator_source=creator_source,
+        creator_messages=creator_messages,
         transports={"whatsapp": whatsapp.name, "email": email.name},
         drafter_revises=drafter.revises_with_feedback,
         release_database=release_database,

@@ -32,6 +32,9 @@ class AgentOut(BaseModel):
         ge=0, le=1, description="semi_auto: the least model confidence the agent approves"
     )
     draft_ttl_hours: int = Field(description="A draft nobody decides on expires then")
+    takeover_hours: int = Field(
+        description="The agent keeps quiet on a thread this long after the creator's own message"
+    )
     enabled: bool
     triggers: list[TriggerOut]
     quiet_hours_start: LocalTime

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from server.schemas import Channel, MessageStatus
+from server.schemas import Channel, MessagePurpose, MessageStatus
 
 
 class MessageOut(BaseModel):
@@ -23,6 +23,10 @@ class MessageOut(BaseModel):
     subject: str | None
     body: str
     status: MessageStatus
+    purpose: MessagePurpose = Field(
+        description="sales (the agent's outreach, capped), reply, service, template (a "
+        "WhatsApp opener), or creator (the creator's own message)"
+    )
     provider_message_id: str | None
     error: str | None
     delivery_status: str | None = Field(

@@ -46,6 +46,10 @@ class BookingOut(BaseModel):
 
 class ThreadOut(BaseModel):
     thread_id: str
+    paused_until: datetime | None = Field(
+        description="The creator wrote to the lead themselves: the agent keeps quiet on this "
+        "thread for events before this time (null: never taken over)"
+    )
     consumer: LeadOut
     context: dict[str, Any] | None
     awaiting_approval: bool

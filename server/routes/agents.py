@@ -23,6 +23,7 @@ HH_MM = r"^([01]\d|2[0-3]):[0-5]\d$"
 TemplateFact = Literal["lead_first_name", "lead_name", "creator_name"]
 # A month: a draft older than that is stale for any lead.
 MAX_DRAFT_TTL_HOURS = 720
+MAX_TAKEOVER_HOURS = 720
 MAX_POSTAL_ADDRESS = 500
 CHANGE_ERRORS = (401, 403, 404, 422)
 
@@ -55,6 +56,13 @@ class AgentUpdate(PlainJsonModel):
     )
     draft_ttl_hours: int | None = Field(
         None, ge=1, le=MAX_DRAFT_TTL_HOURS, description="A draft nobody decides on expires then"
+    )
+    takeover_hours: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_TAKEOVER_HOURS,
+        description="Hours the agent keeps quiet on a thread after the creator's own message "
+        "to the lead (default 48)",
     )
     triggers: list[Trigger] | None = Field(None, max_length=50)
     quiet_hours_start: str | None = Field(

@@ -2,15 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from pydantic import ConfigDict, Field
 
 from domain.booking_payload import BOOKING_ID
+from domain.draft_check import MAX_LENGTH, MAX_SUBJECT_LENGTH
+from domain.plain_json import PlainJsonModel
 from domain.thread_ids import customer_thread_id, sales_thread_id
 from server.auth import CallerDep
+from server.creator_messages import CreatorMessage
 from server.deps import ServicesDep
 from server.lead_data import lead_view
 from server.responses.error_body import error_responses
+from server.responses.message_out import MessageOut
 from server.responses.thread_out import ThreadOut
+from server.schemas import Channel
 from server.store import (
     approval_queue,
     audit_trail,
@@ -18,10 +24,32 @@ from server.store import (
     event_log,
     leads,
     message_log,
+    thread_pauses,
     thread_timers,
 )
 
 router = APIRouter(tags=["threads"])
+
+MAX_IDEMPOTENCY_KEY = 200
+
+
+class CreatorMessageIn(PlainJsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Channel | None = Field(
+        None,
+        description="Where to send it; left out: the channel the agent would choose (the one "
+        "the lead wrote in on if they agreed to it, else WhatsApp, else email)",
+    )
+    body: str = Field(
+        min_length=1,
+        max_length=max(MAX_LENGTH.values()),
+        description=f"The creator's own words, sent as they are (WhatsApp at most "
+        f"{MAX_LENGTH['whatsapp']} characters, email {MAX_LENGTH['email']})",
+    )
+    subject: str | None = Field(
+        None, max_length=MAX_SUBJECT_LENGTH, description="Email only, and required there"
+    )
 
 
 @router.get(
@@ -62,10 +90,12 @@ async def get_thread(
         audit = await audit_trail.thread_audit(conn, thread_id, limit)
         scheduled = await thread_timers.lead_timers(conn, creator_id, consumer_id)
         booked = await bookings.lead_bookings(conn, creator_id, consumer_id)
+        paused_until = await thread_pauses.paused_until(conn, creator_id, thread_id)
     graph = services.runner.graph_for(thread_id)
     snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
     return {
         "thread_id": thread_id,
+        "paused_until": paused_until,
         "consumer": lead_view(consumer),
         "context": context["context"] if context else None,
         "awaiting_approval": bool(snapshot.interrupts),
@@ -77,3 +107,42 @@ async def get_thread(
         "scheduled": scheduled,
         "bookings": booked,
     }
+
+
+@router.post(
+    "/threads/{creator_id}/{consumer_id}/messages",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MessageOut,
+    responses={200: {"model": MessageOut, "description": "Sent already, with this key"}}
+    | error_responses(401, 403, 404, 409, 413, 422),
+)
+async def send_creator_message(
+    creator_id: str,
+    consumer_id: str,
+    body: CreatorMessageIn,
+    response: Response,
+    services: ServicesDep,
+    caller: CallerDep,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=MAX_IDEMPOTENCY_KEY,
+        description="Send the request again with the same key: the message goes once, and "
+        "the answer (200) is the first one's message",
+    ),
+) -> dict[str, Any]:
+    """The creator writes to the lead themselves. The agent's sending rules apply
+    (suppression, opt-out, consent, quiet hours, WhatsApp's 24-hour window; not the frequency
+    caps): a message they refuse is not sent, and the answer is 409 with the rule. Then the
+    agent keeps quiet on this thread for its `takeover_hours` (decision `creator_takeover`),
+    and every draft of it there not sent yet is withdrawn. 201 with the message; its
+    `status` says whether the provider took it."""
+    caller.read(creator_id, f"lead {consumer_id!r} of creator {creator_id!r} not found")
+    message = CreatorMessage(body=body.body, channel=body.channel, subject=body.subject)
+    row, created = await services.creator_messages.send(
+        caller.actor, creator_id, consumer_id, message, idempotency_key
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return row

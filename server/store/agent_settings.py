@@ -27,6 +27,7 @@ EDITABLE = {
     "reminder_hours_before",
     "follow_up_after_hours",
     "max_follow_ups",
+    "takeover_hours",
 }
 JSON_SETTINGS = {"triggers", "whatsapp_template_variables"}
 

@@ -245,20 +245,24 @@ async def withdraw_unsent_of_lead(
     conn: AsyncConnection,
     creator_id: str,
     lead_id: str,
-    channel: str,
     reason: str,
     withdrawable: list[str],
+    *,
+    channel: str | None = None,
+    thread_id: str | None = None,
 ) -> list[Row]:
-    """Withdraw the lead's drafts for `channel` in these statuses that no message went out
-    for; the withdrawn ones (id, thread_id)."""
+    """Withdraw the lead's drafts in these statuses that no message went out for (on
+    `channel` and `thread_id` only, when given); the withdrawn ones (id, thread_id, kind)."""
     return await all_rows(
         conn,
         """UPDATE approvals SET status = 'withdrawn', status_reason = %s, decided_at = now()
-            WHERE creator_id = %s AND consumer_id = %s AND kind = 'message' AND channel = %s
+            WHERE creator_id = %s AND consumer_id = %s AND kind = 'message'
+              AND (%s::text IS NULL OR channel = %s)
+              AND (%s::text IS NULL OR thread_id = %s)
               AND status = ANY(%s)
               AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.approval_id = approvals.id)
-        RETURNING id, thread_id""",
-        (reason, creator_id, lead_id, channel, withdrawable),
+        RETURNING id, thread_id, kind""",
+        (reason, creator_id, lead_id, channel, channel, thread_id, thread_id, withdrawable),
     )
 
 

@@ -123,16 +123,19 @@ async def event_to_run(conn: AsyncConnection, event_id: str) -> Row | None:
     """A queued event with everything its run reads, in one round trip: the lead
     (`consumer`, None once erased), the creator's agent settings (`agent`), the version
     of their latest approved profile (the profile itself is cached by version) and what
-    drafting checks (`outreach`: caps' counts, suppressed addresses)."""
+    drafting checks (`outreach`: caps' counts, suppressed addresses, and `paused_until`
+    when the creator took the thread over)."""
     return await one(
         conn,
         f"""
-        SELECT e.*, to_jsonb(c) AS consumer, to_jsonb(a) AS agent, to_jsonb(o) AS outreach,
+        SELECT e.*, to_jsonb(c) AS consumer, to_jsonb(a) AS agent,
+               to_jsonb(o) || jsonb_build_object('paused_until', t.paused_until) AS outreach,
                p.version AS profile_version, p.approved_at AS profile_approved_at
           FROM events e
           LEFT JOIN consumers c ON c.creator_id = e.creator_id AND c.id = e.consumer_id
           LEFT JOIN agents a ON a.creator_id = e.creator_id
           LEFT JOIN LATERAL ({DRAFTING_FACTS}) o ON c.id IS NOT NULL
+          LEFT JOIN thread_pauses t ON t.thread_id = e.thread_id AND t.creator_id = e.creator_id
           LEFT JOIN LATERAL (
                 SELECT version, approved_at FROM creator_profiles
                  WHERE creator_id = e.creator_id AND status = 'approved'

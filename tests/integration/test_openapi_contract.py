@@ -84,6 +84,7 @@ VALID_BODIES: dict[str, Any] = {
     },
     "POST /approvals/{approval_id}/decision": APPROVE,
     "POST /messages/{message_id}/resolve": {"resolution": "sent"},
+    "POST /threads/{creator_id}/{consumer_id}/messages": {"body": "Hi Neha, Ajay here"},
 }
 
 

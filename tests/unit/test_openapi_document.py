@@ -65,6 +65,7 @@ def test_closed_values_are_enums(document):
 
     assert enum("EventOut", "status") == {"queued", "processed", "failed"}
     assert enum("MessageOut", "channel") == {"whatsapp", "email"}
+    assert "creator" in enum("MessageOut", "purpose")
     assert enum("ApprovalOut", "kind") == {"message", "profile"}
     assert "withdrawn" in enum("ApprovalOut", "status")
     assert "awaiting_review" in enum("OnboardingRun", "status")

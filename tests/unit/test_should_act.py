@@ -227,3 +227,43 @@ def test_only_events_matching_a_trigger_wake_the_agent(triggers, acts):
     decision = decide(state("service_click", {"service_id": 101}), AJAY, triggers=triggers)
     assert decision["act"] is acts
     assert decision["reason"] == ("service_interest" if acts else "not_triggered")
+
+
+PAUSED_UNTIL = "2026-11-04T05:30:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("event_type", "payload"),
+    [("inbound_message", {"text": "Thanks Ajay!"}), ("service_click", {"service_id": 101})],
+)
+def test_while_the_creator_took_over_the_agent_keeps_quiet(event_type, payload):
+    paused = {**state(event_type, payload), "outreach": {"paused_until": PAUSED_UNTIL}}
+    decision = decide(paused, AJAY)
+    assert (decision["act"], decision["reason"]) == (False, "creator_takeover")
+    assert decision["withdraw_pending"] is False
+
+
+def test_a_draft_waiting_when_the_creator_took_over_is_withdrawn():
+    waiting = state("page_view", approval=WAITING)
+    decision = decide({**waiting, "outreach": {"paused_until": PAUSED_UNTIL}}, AJAY)
+    assert (decision["reason"], decision["withdraw_pending"]) == ("creator_takeover", True)
+
+
+@pytest.mark.parametrize(
+    ("at", "reason"),
+    [
+        ("2026-11-04T05:29:59+00:00", "creator_takeover"),
+        ("2026-11-04T05:30:00+00:00", "inbound_reply"),  # the pause is over at its end
+        ("2026-11-04T11:00:00+05:30", "inbound_reply"),  # the event's own clock, any zone
+    ],
+)
+def test_the_pause_ends_at_paused_until_on_the_events_clock(at, reason):
+    event = state("inbound_message", {"text": "Hello?"}, at=at)
+    decision = decide({**event, "outreach": {"paused_until": PAUSED_UNTIL}}, AJAY)
+    assert decision["reason"] == reason
+
+
+def test_an_opt_out_still_wins_over_a_takeover():
+    stop = state("inbound_message", {"text": "STOP"})
+    decision = decide({**stop, "outreach": {"paused_until": PAUSED_UNTIL}}, AJAY)
+    assert decision["reason"] == "opted_out"
