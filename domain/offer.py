@@ -35,3 +35,10 @@ def allowed_links(profile: dict[str, Any]) -> set[str]:
     if profile.get("profile_url"):
         links.add(profile["profile_url"])
     return {link.rstrip("/") for link in links}
+
+
+def enrolled_services(context: dict[str, Any], outreach: dict[str, Any]) -> list[int]:
+    """What the lead has: the services their thread's events enrolled them in and those
+    booked now (the bookings table, a cancelled booking left out), each once."""
+    enrolled = list(context.get("enrolled_service_ids") or [])
+    return enrolled + [s for s in outreach.get("booked_service_ids") or [] if s not in enrolled]

@@ -14,7 +14,7 @@ from langgraph.runtime import Runtime
 
 from domain.booking_offer import booking_slot_facts, profile_for_booking
 from domain.draft_check import render_written_draft
-from domain.offer import offerable_to_lead
+from domain.offer import enrolled_services, offerable_to_lead
 from domain.template_draft import first_name
 from graphs.context import SalesContext, context_of
 from graphs.state import Draft, SalesState
@@ -24,7 +24,7 @@ from tools.drafting import Drafter, DraftRequest, TemplateDrafter
 def profile_for_lead(state: SalesState, runtime: Runtime[SalesContext]) -> dict[str, Any]:
     """The creator's profile without what this lead already booked; for a booking's message
     (customer onboarding), the booked service and what may follow it."""
-    bought = (state.get("context") or {}).get("enrolled_service_ids") or []
+    bought = enrolled_services(state.get("context") or {}, state.get("outreach") or {})
     profile = context_of(runtime).profile
     booking = state.get("booking")
     if booking is not None:

@@ -15,7 +15,7 @@ from domain.compliance import (
     SendingRules,
     cap_reached,
 )
-from domain.offer import active_services, offerable_to_lead
+from domain.offer import active_services, enrolled_services, offerable_to_lead
 from domain.reasons import CREATOR_TAKEOVER
 from graphs.context import SalesContext, context_of
 from graphs.state import Decision, SalesState
@@ -57,7 +57,7 @@ def decide(
     service_id = payload.get("service_id")
     service_id = int(service_id) if service_id is not None else None
     pending = state.get("approval")
-    enrolled = context.get("enrolled_service_ids") or []
+    enrolled = enrolled_services(context, state.get("outreach") or {})
 
     def quiet(reason: str, withdraw: bool = False) -> Decision:
         return {
@@ -89,7 +89,7 @@ def decide(
     follow_up = event["type"] == "timer" and payload.get("kind") == "follow_up"
     if not agent_enabled or not (follow_up or is_triggered(event, triggers)):
         return quiet("not_triggered")
-    if follow_up and (stopped := follow_up_stopped(payload, context)):
+    if follow_up and (stopped := follow_up_stopped(payload, context, enrolled)):
         return quiet(stopped)  # whatever else waits: the sequence ends here
     # A lead's message is answered: a draft still waiting is stale once they wrote.
     if pending is not None and not answering:
@@ -137,13 +137,15 @@ def decide(
     return quiet("not_triggered")
 
 
-def follow_up_stopped(payload: dict[str, Any], context: dict[str, Any]) -> str | None:
+def follow_up_stopped(
+    payload: dict[str, Any], context: dict[str, Any], enrolled: list[int]
+) -> str | None:
     """Why a follow-up that is due is not written: the lead answered since the message it
     follows, or booked; None when nothing stopped it (the usual rules still apply)."""
     replied = context.get("last_inbound_at")
     if replied and datetime.fromisoformat(replied) >= datetime.fromisoformat(payload["since"]):
         return "lead_replied"
-    if context.get("enrolled_service_ids"):
+    if enrolled:
         return "already_enrolled"
     return None
 

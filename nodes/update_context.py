@@ -34,13 +34,11 @@ def apply_event(
     context: ConsumerContext, event: EventFacts, booked: list[int] | None = None
 ) -> ConsumerContext:
     """The context after this event; `booked`: the services the lead has booked now (the
-    bookings table), which sales never pitches again."""
+    bookings table): they make the lead a customer, and are read fresh on every run (never
+    kept here, so a cancelled booking is forgotten)."""
     ctx: dict[str, Any] = {**EMPTY_CONTEXT, **context}
     ctx["service_clicks"] = dict(ctx["service_clicks"])
     ctx["enrolled_service_ids"] = list(ctx["enrolled_service_ids"])
-    for service_id in booked or []:
-        if service_id not in ctx["enrolled_service_ids"]:
-            ctx["enrolled_service_ids"].append(service_id)
     at = event["occurred_at"]
     payload = event.get("payload") or {}
     service_id = payload.get("service_id")
@@ -64,7 +62,7 @@ def apply_event(
 
     if ctx["opted_out"]:
         ctx["stage"] = "opted_out"
-    elif ctx["enrolled_service_ids"]:
+    elif ctx["enrolled_service_ids"] or booked:
         ctx["stage"] = "customer"
     elif ctx["last_inbound_at"]:
         ctx["stage"] = "engaged"

@@ -163,6 +163,9 @@ async def test_a_cancelled_booking_withdraws_its_draft_and_cancels_its_timers(da
         answer = await client.post(f"/approvals/{welcome_id}/decision", json=DECIDE)
         assert answer.status_code == 409
         assert (await client.get("/messages")).json()["messages"] == []
+        # The lead no longer has the service: sales may speak of it again.
+        _, click = await post_event(client, "service_click", {"service_id": 101})
+        assert click["decision"]["reason"] == "service_interest", click["decision"]
 
 
 async def test_the_sales_agent_stands_aside_for_what_the_lead_booked(database_url):
