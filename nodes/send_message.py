@@ -16,6 +16,8 @@ from langgraph.runtime import Runtime
 
 from domain.compliance import (
     ALLOWED,
+    CAPPED_PURPOSES,
+    FREQUENCY_CAP,
     OPTED_OUT,
     OUTSIDE_WINDOW,
     QUIET_HOURS,
@@ -164,6 +166,14 @@ async def sending_verdict(
     return rules_verdict(facts, transport)
 
 
+async def caps_after_claim(store: SalesStore, message_id: str) -> Verdict:
+    """The caps once more, counting only the messages claimed before this one: two sends
+    that passed the rules at the same moment (two leads of a creator with one message left
+    today) are ordered by their claims, and the later one is blocked."""
+    reached = await store.cap_reached_before(message_id)
+    return Verdict(False, FREQUENCY_CAP, detail=reached) if reached else ALLOWED
+
+
 def rules_verdict(facts: SendFacts, transport: Transport) -> Verdict:
     """The sending rules on these facts, now. WhatsApp's window counts only where the
     transport enforces it: the outbox records free text whenever."""
@@ -281,6 +291,8 @@ def make_send_node(
                 record = await flag_stopped_mid_call(store, thread_id, record)
             return {**done, "send_result": _result(record)}
 
+        if verdict.allowed and purpose in CAPPED_PURPOSES:
+            verdict = await caps_after_claim(store, record.id)
         context = state.get("context") or {}
         message = OutgoingMessage(message_id=record.id, to=to or "", body=body, subject=subject)
         message = await with_email_footer(

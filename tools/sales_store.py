@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from domain.compliance import NO_RULES, OutreachCounts, SendFacts, SendingRules, Verdict
+from domain.compliance import (
+    NO_RULES,
+    OutreachCounts,
+    SendFacts,
+    SendingRules,
+    Verdict,
+    cap_reached,
+)
 from domain.whatsapp_template import WhatsAppTemplate
 from graphs.state import ConsumerFacts
 
@@ -209,6 +216,12 @@ class SalesStore(Protocol):
         self, thread_id: str, actor: str, action: str, details: dict[str, Any]
     ) -> None: ...
 
+    async def cap_reached_before(self, message_id: str) -> str | None:
+        """Whether the caps are reached counting only the capped messages claimed before
+        this claimed one (domain.compliance.cap_reached's answer), so that of two sends
+        checked at once only those the caps allow go."""
+        ...
+
     async def schedule_timer(self, timer: TimerRequest) -> None:
         """Schedule the thread's delayed run (a job on its lock, at `due_at`) and audit
         `timer_scheduled`, together and once."""
@@ -320,6 +333,17 @@ class InMemorySalesStore:
             counts=OutreachCounts(len(sent), len(sent), len(sent)),
             rules=self.rules,
         )
+
+    async def cap_reached_before(self, message_id: str) -> str | None:
+        rows = list(self.messages.values())
+        mine = next(i for i, m in enumerate(rows) if m["id"] == message_id)
+        earlier = [
+            m
+            for m in rows[:mine]
+            if m["purpose"] == "sales" and m["status"] not in ("failed", "blocked", "unsent")
+        ]
+        lead = [m for m in earlier if m["consumer_id"] == rows[mine]["consumer_id"]]
+        return cap_reached(OutreachCounts(len(lead), len(lead), len(earlier)), self.rules)
 
     async def template_for(self, creator_id: str, consumer_name: str) -> WhatsAppTemplate | None:
         return None

@@ -9,7 +9,14 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from domain.approval_states import SENDABLE
-from domain.compliance import OUTSIDE_WINDOW, OutreachCounts, SendFacts, SendingRules, Verdict
+from domain.compliance import (
+    OUTSIDE_WINDOW,
+    OutreachCounts,
+    SendFacts,
+    SendingRules,
+    Verdict,
+    cap_reached,
+)
 from domain.whatsapp_template import WhatsAppTemplate, fill_template
 from graphs.state import ConsumerFacts
 from server.store import (
@@ -210,6 +217,14 @@ class PostgresSalesStore:
     async def audit(self, thread_id: str, actor: str, action: str, details: dict[str, Any]) -> None:
         async with self._pool.connection() as conn:
             await audit_trail.audit_thread(conn, thread_id, actor, action, details)
+
+    async def cap_reached_before(self, message_id: str) -> str | None:
+        async with self._pool.connection() as conn:
+            row = await sending_facts.capped_claimed_before(conn, message_id)
+        if row is None:
+            return None  # nothing capped was claimed before it
+        counts = OutreachCounts(row["lead_day"], row["lead_week"], row["creator_day"])
+        return cap_reached(counts, SendingRules.of_agent(row["agent"]))
 
     async def schedule_timer(self, timer: TimerRequest) -> None:
         if self._schedule_timer_job is None:

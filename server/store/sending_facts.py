@@ -78,3 +78,28 @@ DRAFTING_FACTS = f"""
                  WHERE x.creator_id = c.creator_id AND x.consumer_id = c.id) AS opted_out,
                {_COUNTS}"""
 DRAFTING_PARAMS = {"key": "", "counted": list(COUNTED)}
+
+
+async def capped_claimed_before(conn: AsyncConnection, message_id: str) -> Row | None:
+    """The capped (sales) messages claimed before this one, counted as its caps count them
+    (the lead's in the day and week before it, the creator's in the day), and the creator's
+    agent (its caps). Sends checked at the same moment are thereby ordered: the first
+    claimed goes, a later one sees it."""
+    return await one(
+        conn,
+        """
+        WITH me AS (SELECT creator_id, consumer_id, created_at, id FROM messages WHERE id = %s)
+        SELECT (SELECT to_jsonb(a) FROM agents a WHERE a.creator_id = me.creator_id) AS agent,
+               count(*) FILTER (WHERE m.consumer_id = me.consumer_id
+                                  AND m.created_at > me.created_at - interval '1 day')
+                   AS lead_day,
+               count(*) FILTER (WHERE m.consumer_id = me.consumer_id) AS lead_week,
+               count(*) FILTER (WHERE m.created_at > me.created_at - interval '1 day')
+                   AS creator_day
+          FROM me JOIN messages m ON m.creator_id = me.creator_id
+         WHERE m.purpose = 'sales' AND m.status = ANY(%s)
+           AND (m.created_at, m.id) < (me.created_at, me.id)
+           AND m.created_at > me.created_at - interval '7 days'
+         GROUP BY me.creator_id""",
+        (message_id, list(COUNTED)),
+    )

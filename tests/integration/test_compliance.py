@@ -257,3 +257,41 @@ async def test_outside_the_window_without_a_template_twilio_answers_and_it_is_ke
             message = await wait_for_message(client, event["decision"]["approval_id"])
             assert message["status"] == "failed"  # refused: never retried
             assert twilio.messages == []
+
+
+async def test_two_sends_checked_at_once_for_the_creators_last_message_only_the_first_goes(
+    database_url,
+):
+    """Both passed the rules before either was claimed; their claims order them."""
+    from server.store.sales_graph_store import PostgresSalesStore
+    from tools.sales_store import NewMessage
+
+    other = {**NEHA, "external_id": "c-1002", "whatsapp": "+919876543211"}
+    async with running_service(database_url, **RULES_ON) as client:
+        await create_creator(client, "ajay_shenoy")
+        await create_consumer(client, NEHA)
+        await create_consumer(client, other)
+        [agent] = (await client.get("/agents")).json()["agents"]
+        await client.patch(f"/agents/{agent['id']}", json={"max_per_creator_per_day": 1})
+        store = PostgresSalesStore(client.app.state.services.pool)
+        claims = []
+        for lead in (NEHA, other):
+            record, owned = await store.claim_send(
+                NewMessage(
+                    idempotency_key=f"race:{lead['external_id']}",
+                    approval_id=None,
+                    thread_id=f"sales:ajay_shenoy:{lead['external_id']}",
+                    creator_id="ajay_shenoy",
+                    consumer_id=lead["external_id"],
+                    channel="whatsapp",
+                    transport="outbox",
+                    to_address=lead["whatsapp"],
+                    subject=None,
+                    body="Hello",
+                )
+            )
+            assert owned
+            claims.append(record.id)
+        first, second = [await store.cap_reached_before(claim) for claim in claims]
+        assert first is None
+        assert second == "1 message(s) from this creator in the last 24 hours"
