@@ -230,6 +230,17 @@ async def test_another_creators_key_gets_404_and_a_bad_body_a_clear_422(database
 
         took_over = await wait_for(resumed)
         assert took_over[0]["actor"] == "api"  # the admin key acts as the integration
+        # The lead's erasure takes the pause with it.
+        pool = admin.app.state.services.pool  # type: ignore[attr-defined]
+
+        async def pauses() -> int:
+            async with pool.connection() as conn:
+                cur = await conn.execute("SELECT count(*) AS n FROM thread_pauses")
+                return (await cur.fetchone())["n"]
+
+        assert await pauses() == 1
+        assert (await admin.delete(f"/consumers/ajay_shenoy/{LEAD}")).status_code == 200
+        assert await pauses() == 0
 
 
 async def test_the_signed_in_inbox_sends_as_the_creator_with_its_csrf_header(database_url):
