@@ -20,7 +20,7 @@ from tests.conftest import (
 async def test_a_failing_event_runs_exactly_attempts_times_then_fails(database_url, monkeypatch):
     runs = []
 
-    def broken_context(creator_id, *settings):
+    def broken_context(creator_id, *settings, **named_settings):
         runs.append(creator_id)
         raise TypeError("unsupported operand type(s) for +: 'NoneType' and 'int'")
 
