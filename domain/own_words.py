@@ -28,7 +28,9 @@ _CURRENCY_WORDS = re.compile(
 _SPOKEN_TLDS = "com|in|io|net|org|co|me|de|es|uk|jp|fr|ai|app|dev|coach|example|info|biz"
 # ASCII boundaries, not \b: in Japanese or Hindi text a domain touches the letters around it.
 _LINK = re.compile(
-    r"(?:https?|ftp|javascript|mailto|tel|data|whatsapp|wa)\s{0,2}:|www\.|wa\.me"
+    # Short schemes only as words of their own: "hotel:", "metadata:", "Ottawa:" are text.
+    r"(?:https?|ftp|javascript|mailto|whatsapp)\s{0,2}:|(?<![a-z0-9])(?:tel|data|wa)\s{0,2}:"
+    r"|www\.|wa\.me"
     # A bare domain: label.label, the last one letters only ("e.g." and "i.e." are not).
     r"|(?<![a-z0-9-])(?!e\.g\b|i\.e\b)[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,5}"
     r"\.[a-z]{2,24}(?![a-z0-9-])"

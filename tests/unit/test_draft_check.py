@@ -155,3 +155,11 @@ def test_template_drafts_for_a_hostile_creator_carry_no_offer_link_or_phone(chan
         assert banned not in text, (banned, text)
     assert "ajay shenoy" in text  # the name itself, without the advert
     assert draft["service_ids"] and set(draft["service_ids"]) <= {103, 104}
+
+
+def test_words_ending_like_a_short_scheme_are_not_links():
+    from domain.own_words import own_words_findings
+
+    for text in ("Our hotel: the Grand.", "See the metadata: nothing.", "Ottawa: a lovely city."):
+        assert not [f for f in own_words_findings(text, "email") if f["rule"] == "link"], text
+    assert [f for f in own_words_findings("call tel:12", "email") if f["rule"] == "link"]
