@@ -276,3 +276,31 @@ async def test_the_agent_settings_set_the_reminder_and_follow_up_times(database_
         await approve_and_send(client, click["decision"]["approval_id"])
         kinds = [t["kind"] for t in (await thread(client))["scheduled"]]
         assert "follow_up" not in kinds  # max_follow_ups 0: none
+
+
+async def test_a_bookings_messages_are_not_capped_but_opt_out_still_applies(database_url):
+    caps_on = {
+        "default_max_per_lead_per_day": 1,
+        "default_max_per_lead_per_week": 2,
+        "default_max_per_creator_per_day": 200,
+    }
+    async with running_service(database_url, **caps_on) as client:
+        await start(client)
+        _, click = await post_event(client, "service_click", {"service_id": 102})
+        await approve_and_send(client, click["decision"]["approval_id"])  # today's one
+
+        booking = {"booking_id": "bk-7", "service_id": 101}
+        _, welcome = await post_event(client, "booking_created", booking)
+        assert welcome["decision"]["reason"] == "booking_welcome"  # not frequency_cap
+        sent = await approve_and_send(client, welcome["decision"]["approval_id"])
+        assert sent["status"] == "recorded" and sent["purpose"] == "service"
+
+        # The lead opts out: the thank-you approved after it is not sent, and says why.
+        _, done = await post_event(client, "session_completed", {"booking_id": "bk-7"})
+        thanks_id = done["decision"]["approval_id"]
+        answer = await client.patch(
+            f"/consumers/ajay_shenoy/{LEAD}", json={"consent": {"whatsapp": False}}
+        )
+        assert answer.status_code == 200, answer.text
+        blocked = await approve_and_send(client, thanks_id)
+        assert blocked["status"] == "blocked" and blocked["error"].startswith("no_consent")
