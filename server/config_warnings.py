@@ -20,4 +20,10 @@ def config_warnings(settings: Settings) -> list[str]:
             "first message to a lead who has not written in the last 24 hours is blocked "
             "(outside_window) unless the creator's agent sets whatsapp_template_sid"
         )
+    if settings.whatsapp_configured and not settings.public_base_url:
+        warnings.append(
+            "WhatsApp is configured without PUBLIC_BASE_URL: Twilio's webhooks "
+            "(/webhooks/twilio/whatsapp, /webhooks/twilio/status) are refused and sends ask for "
+            "no status callbacks, so leads' replies, STOPs and delivery reports never arrive"
+        )
     return warnings

@@ -9,9 +9,9 @@ from __future__ import annotations
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from domain.twilio_forms import ERROR_MEANINGS, LEAD_UNREACHABLE_CODES, StatusReport
+from domain.twilio_forms import LEAD_UNREACHABLE_CODES, StatusReport
 from server.channel_opt_out import opt_out_of_channel
-from server.store import audit_trail, consent_ledger, deliveries, suppressions
+from server.store import consent_ledger, deliveries, suppressions
 
 TRANSPORT = "twilio"
 
@@ -23,19 +23,8 @@ async def apply_status(pool: AsyncConnectionPool, report: StatusReport) -> str:
         moved = await deliveries.advance_delivery(
             conn, TRANSPORT, report.message_sid, report.status, report.error_code
         )
-        if moved is not None and report.status in deliveries.FINAL_STATUSES:
-            await audit_trail.audit_thread(
-                conn,
-                moved["thread_id"],
-                "system",
-                "message_not_delivered",
-                {
-                    "message_id": moved["id"],
-                    "status": report.status,
-                    "error_code": report.error_code,
-                    "meaning": ERROR_MEANINGS.get(report.error_code or ""),
-                },
-            )
+        if moved is not None:
+            await deliveries.audit_not_delivered(conn, moved)
         if report.status in deliveries.FINAL_STATUSES and report.error_code:
             await _number_unreachable(conn, report)
         return "advanced" if moved is not None else "unchanged"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from psycopg import AsyncConnection
 
+from domain.twilio_forms import ERROR_MEANINGS
+from server.store import audit_trail
 from server.store.rows import Row, all_rows, one
 
 # A status only moves to a higher rank: repeats and late, out-of-order reports change nothing.
@@ -92,35 +94,49 @@ async def advance_delivery(
     )
 
 
-async def apply_early_reports(conn: AsyncConnection, message_id: str) -> Row | None:
-    """The furthest report that came before the message's SID was written, applied now (and
-    the kept reports dropped); the message row when one moved it, as advance_delivery."""
-    message = await one(
-        conn,
-        "SELECT transport, provider_message_id FROM messages WHERE id = %s",
-        (message_id,),
-    )
-    if message is None or message["provider_message_id"] is None:
-        return None
+async def apply_early_reports(conn: AsyncConnection, provider_message_id: str) -> Row | None:
+    """The reports that came before the message's SID was written, applied now in rank
+    order (and dropped); the message row when one moved it, as advance_delivery. One round
+    trip when there are none (the usual case)."""
     reports = await all_rows(
         conn,
-        """DELETE FROM early_delivery_reports WHERE transport = %s AND provider_message_id = %s
-           RETURNING status, error_code""",
-        (message["transport"], message["provider_message_id"]),
+        """DELETE FROM early_delivery_reports WHERE provider_message_id = %s
+           RETURNING transport, status, error_code""",
+        (provider_message_id,),
     )
     moved = None
     for report in sorted(reports, key=lambda r: DELIVERY_RANK.get(r["status"], -1)):
         moved = (
             await advance_delivery(
                 conn,
-                message["transport"],
-                message["provider_message_id"],
+                report["transport"],
+                provider_message_id,
                 report["status"],
                 report["error_code"],
             )
             or moved
         )
     return moved
+
+
+async def audit_not_delivered(conn: AsyncConnection, moved: Row) -> None:
+    """When a report moved the message to a final failure: an entry on the lead's thread
+    saying so, with the provider's error code and what it means."""
+    if moved["delivery_status"] not in FINAL_STATUSES:
+        return
+    code = moved["delivery_error_code"]
+    await audit_trail.audit_thread(
+        conn,
+        moved["thread_id"],
+        "system",
+        "message_not_delivered",
+        {
+            "message_id": moved["id"],
+            "status": moved["delivery_status"],
+            "error_code": code,
+            "meaning": ERROR_MEANINGS.get(code or ""),
+        },
+    )
 
 
 async def drop_old_early_reports(conn: AsyncConnection, older_than_hours: float) -> int:

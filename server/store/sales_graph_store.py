@@ -207,12 +207,15 @@ class PostgresSalesStore:
         error: str | None = None,
     ) -> None:
         async with self._pool.connection() as conn, conn.transaction():
-            if provider_message_id:
-                # A status callback may have come before this write: it is applied now.
-                await deliveries.lock_provider_message(conn, provider_message_id)
+            if provider_message_id is None:
+                await message_log.finish_send(conn, message_id, status, None, error)
+                return
+            # A status callback may have come before this write: it is applied now.
+            await deliveries.lock_provider_message(conn, provider_message_id)
             await message_log.finish_send(conn, message_id, status, provider_message_id, error)
-            if provider_message_id:
-                await deliveries.apply_early_reports(conn, message_id)
+            moved = await deliveries.apply_early_reports(conn, provider_message_id)
+            if moved is not None:
+                await deliveries.audit_not_delivered(conn, moved)
 
     async def audit(self, thread_id: str, actor: str, action: str, details: dict[str, Any]) -> None:
         async with self._pool.connection() as conn:

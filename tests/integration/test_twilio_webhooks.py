@@ -138,10 +138,19 @@ async def test_callbacks_before_the_send_is_recorded_are_applied_once_it_is(data
         ) as client:
             await create_creator(client, "ajay_shenoy")
             await create_consumer(client, NEHA)
-            message = await send_approved(client, NEHA["external_id"])
+            await create_consumer(client, RAVI)
+            twilio.report_next(DELIVERED_AND_READ)
+            twilio.report_next(failing("failed", "63016"))
+            read = await send_approved(client, NEHA["external_id"])
+            failed = await send_approved(client, RAVI["external_id"])
             assert {answer for *_, answer in twilio.callbacks} == {200}
-            message = await delivery_of(client, message["id"])
-    assert message["delivery_status"] == "read"
+            read = await delivery_of(client, read["id"])
+            failed = await delivery_of(client, failed["id"])
+            export = await client.get(f"/consumers/ajay_shenoy/{RAVI['external_id']}/export")
+    assert read["delivery_status"] == "read"
+    assert (failed["delivery_status"], failed["delivery_error_code"]) == ("failed", "63016")
+    entries = [e for e in export.json()["audit_log"] if e["action"] == "message_not_delivered"]
+    assert [e["details"]["message_id"] for e in entries] == [failed["id"]]
     assert await rows(database_url, "SELECT * FROM early_delivery_reports") == []
 
 

@@ -14,6 +14,7 @@ from domain.twilio_forms import (
     parse_form,
     status_report,
 )
+from server.config_warnings import config_warnings
 from server.settings import Settings
 from server.twilio_signature import SignatureRefused, check_signature
 
@@ -184,3 +185,9 @@ def test_a_missing_signature_or_a_changed_field_is_refused():
     changed = [(k, "STOP" if k == "Body" else v) for k, v in pairs]
     with pytest.raises(SignatureRefused, match="does not match"):
         check_signature(settings(), "/webhooks/twilio/whatsapp", changed, signature)
+
+
+def test_whatsapp_without_a_public_address_is_warned_about():
+    assert not any("PUBLIC_BASE_URL" in w for w in config_warnings(settings()))
+    warned = config_warnings(settings(public_base_url=None))
+    assert any("PUBLIC_BASE_URL" in w and "/webhooks/twilio/status" in w for w in warned)
