@@ -62,6 +62,9 @@ async def export_lead(
         "approvals": await approval_queue.lead_approvals(conn, creator_id, lead_id),
         "messages": await message_log.lead_messages(conn, creator_id, lead_id),
         "audit_log": await audit_trail.lead_audit(conn, creator_id, lead_id),
+        "consent_ledger": await consent_ledger.lead_ledger(conn, creator_id, lead_id),
+        "bookings": await bookings.lead_bookings(conn, creator_id, lead_id),
+        "scheduled": await thread_timers.lead_timers(conn, creator_id, lead_id),
     }
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from server.responses.approval_out import ApprovalRecord
 from server.responses.audit_out import AuditEntry
+from server.responses.booking_out import BookingOut, ScheduledRun
 from server.responses.event_out import EventOut
 from server.responses.message_out import MessageOut
 
@@ -35,6 +36,15 @@ class LeadList(BaseModel):
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page")
 
 
+class ConsentEntry(BaseModel):
+    channel: Literal["whatsapp", "email"]
+    granted: bool
+    source: str = Field(description="How: api, whatsapp_stop, unsubscribe_link, ...")
+    given_by: str = Field(description="Who: lead, api, creator, provider, system")
+    evidence: dict[str, Any]
+    recorded_at: datetime
+
+
 class LeadExport(BaseModel):
     """Everything stored about one lead."""
 
@@ -45,6 +55,9 @@ class LeadExport(BaseModel):
     approvals: list[ApprovalRecord]
     messages: list[MessageOut]
     audit_log: list[AuditEntry]
+    consent_ledger: list[ConsentEntry] = Field(description="Every grant and withdrawal")
+    bookings: list[BookingOut]
+    scheduled: list[ScheduledRun] = Field(description="Timers still to fire on their threads")
 
 
 class ErasedRows(BaseModel):
@@ -55,6 +68,9 @@ class ErasedRows(BaseModel):
     audit_entries: int
     checkpoint_rows: int
     consumers: int
+    consent_entries: int = 0
+    timers: int = 0
+    bookings: int = 0
 
 
 class Erasure(BaseModel):

@@ -304,3 +304,28 @@ async def test_a_bookings_messages_are_not_capped_but_opt_out_still_applies(data
         assert answer.status_code == 200, answer.text
         blocked = await approve_and_send(client, thanks_id)
         assert blocked["status"] == "blocked" and blocked["error"].startswith("no_consent")
+
+
+async def test_a_leads_export_and_erasure_cover_their_bookings_timers_and_consent(database_url):
+    starts = datetime.now(UTC) + timedelta(days=3)
+    booking = {"booking_id": "bk-8", "service_id": 101, "starts_at": iso(starts)}
+    async with running_service(database_url) as client:
+        await start(client)
+        await post_event(client, "booking_created", booking)
+        export = (await client.get(f"/consumers/ajay_shenoy/{LEAD}/export")).json()
+        assert [b["booking_id"] for b in export["bookings"]] == ["bk-8"]
+        assert sorted(t["kind"] for t in export["scheduled"]) == ["reminder", "thank_you"]
+        assert [(e["channel"], e["granted"]) for e in export["consent_ledger"]] == [
+            ("whatsapp", True)
+        ]
+
+        erased = await client.delete(f"/consumers/ajay_shenoy/{LEAD}")
+        assert erased.status_code == 200, erased.text
+        deleted = erased.json()["deleted"]
+        assert (deleted["bookings"], deleted["timers"], deleted["consent_entries"]) == (1, 2, 1)
+        assert await make_due(database_url, "reminder") == 0  # its jobs went with it
+        async with await psycopg.AsyncConnection.connect(database_url) as conn:
+            cur = await conn.execute(
+                "SELECT count(*) FROM checkpoints WHERE thread_id LIKE 'customer:%%'"
+            )
+            assert (await cur.fetchone())[0] == 0
