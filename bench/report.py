@@ -165,10 +165,11 @@ def render(
         "## How it measures",
         "",
         "- **Workload** (`bench/workload.py`): one creator (the sample `ajay_shenoy`); each "
-        "lead books a service (`already_enrolled`), then views the page every minute "
-        "(`seen_recently`). Every event is quiet: the sales graph's two-node path, "
-        "`update_context -> should_act`. A lead's events run one after another; leads run "
-        "in parallel.",
+        "lead books a service, then views the page every minute (`seen_recently`: the sales "
+        "graph's two-node path, `update_context -> should_act`). The booking runs on its own "
+        "thread, where the customer onboarding agent drafts a welcome (`booking_welcome`, one "
+        "event in twelve); the baseline's graph treats it as quiet, so this side does more "
+        "work. A lead's events run one after another; leads run in parallel.",
         "- **Baseline** (`bench/baseline.py`): a bare LangGraph graph of that shape compiled "
         "with `AsyncPostgresSaver` (default durability, the saver's default lock, a pool of "
         "10 connections), run by asyncio tasks in the bench process on the same events and "
