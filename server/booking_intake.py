@@ -1,11 +1,11 @@
 """A booking event accepted by the API, in the caller's transaction: the booking's row, and
 the sales drafts that pitch what the lead just booked taken back (the customer onboarding
-agent speaks to them about it from now on)."""
+agent speaks to them about it from now on), their thread's wait ended by a queued resume."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from psycopg import AsyncConnection
 
@@ -17,8 +17,13 @@ ALREADY_ENROLLED = "already_enrolled"
 UNSENT = ["pending", "agent_approved", "approved", "edited", "held"]
 
 
+class ResumeQueue(Protocol):
+    async def enqueue_resume(self, conn: AsyncConnection, approval: dict) -> int: ...
+
+
 async def take_in_booking_event(
     conn: AsyncConnection,
+    jobs: ResumeQueue,
     creator_id: str,
     consumer_id: str,
     thread_id: str,
@@ -43,3 +48,4 @@ async def take_in_booking_event(
             "draft_withdrawn",
             {"approval_id": draft["id"], "reason": ALREADY_ENROLLED, "booking_thread": thread_id},
         )
+        await jobs.enqueue_resume(conn, draft)

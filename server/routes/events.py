@@ -66,6 +66,7 @@ async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> 
             if body.type in BOOKING_EVENTS:
                 await take_in_booking_event(
                     conn,
+                    services.jobs,
                     body.creator_id,
                     body.consumer_id,
                     thread_id,

@@ -320,6 +320,6 @@ async def withdraw_pitches_of_service(
               AND status = ANY(%s)
               AND (draft -> 'service_ids') @> to_jsonb(ARRAY[%s::int])
               AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.approval_id = approvals.id)
-        RETURNING id, thread_id""",
+        RETURNING id, thread_id, kind""",
         (reason, creator_id, lead_id, thread_id, withdrawable, service_id),
     )

@@ -178,6 +178,11 @@ async def test_the_sales_agent_stands_aside_for_what_the_lead_booked(database_ur
         await post_event(client, "booking_created", {"booking_id": "bk-3", "service_id": 101})
         assert (await client.get(f"/approvals/{pitch_id}")).json()["status"] == "withdrawn"
 
+        async def wait_ended():
+            return not (await thread(client))["awaiting_approval"]
+
+        await wait_for(wait_ended)  # the sales thread no longer waits on the withdrawn pitch
+
         _, click = await post_event(client, "service_click", {"service_id": 101})
         assert not click["decision"]["act"]
         assert click["decision"]["reason"] == "already_enrolled"
