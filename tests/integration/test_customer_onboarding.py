@@ -186,6 +186,9 @@ async def test_the_sales_agent_stands_aside_for_what_the_lead_booked(database_ur
         _, click = await post_event(client, "service_click", {"service_id": 101})
         assert not click["decision"]["act"]
         assert click["decision"]["reason"] == "already_enrolled"
+        _, view = await post_event(client, "page_view", {"service_id": 101})
+        assert not view["decision"]["act"]
+        assert view["decision"]["reason"] == "already_enrolled"
 
 
 async def test_an_unanswered_sales_message_is_followed_up_once(database_url):
@@ -334,3 +337,17 @@ async def test_a_leads_export_and_erasure_cover_their_bookings_timers_and_consen
                 "SELECT count(*) FROM checkpoints WHERE thread_id LIKE 'customer:%%'"
             )
             assert (await cur.fetchone())[0] == 0
+
+
+async def test_an_out_of_office_answer_does_not_stop_the_follow_up(database_url):
+    async with running_service(database_url) as client:
+        await start(client)
+        _, view = await post_event(client, "page_view", {})
+        await approve_and_send(client, view["decision"]["approval_id"])
+        away = "I am out of the office until Monday and will reply when I am back."
+        _, auto = await post_event(client, "inbound_message", {"text": away})
+        assert auto["decision"]["reason"] == "auto_reply" and not auto["decision"]["act"]
+
+        await make_due(database_url, "follow_up")
+        fired = await wait_for_timer_event(client, "follow_up")
+        assert fired["decision"]["act"] and fired["decision"]["reason"] == "follow_up"
