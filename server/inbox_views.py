@@ -26,6 +26,15 @@ EVENT_WORDS = {
     "service_click": "clicked",
     "booking_created": "booked",
     "inbound_message": "sent a message",
+    "booking_cancelled": "cancelled their booking",
+    "payment_completed": "paid for their booking",
+    "session_completed": "finished their session",
+}
+# A timer is the agent's own clock: what it was waiting for.
+TIMER_WORDS = {
+    "reminder": "their session is coming up (the reminder's time)",
+    "thank_you": "their session has ended (the thank-you's time)",
+    "follow_up": "no answer since the agent's last message (the follow-up's time)",
 }
 
 
@@ -52,6 +61,8 @@ def trigger_text(event_type: str | None, payload: dict[str, Any], profile: dict[
     """What the lead did, in words."""
     if event_type is None:
         return "no event recorded"
+    if event_type == "timer":
+        return TIMER_WORDS.get(str(payload.get("kind")), "a scheduled run")
     words = EVENT_WORDS.get(event_type, event_type.replace("_", " "))
     service_id = payload.get("service_id")
     if event_type in ("service_click", "booking_created") and service_id is not None:

@@ -112,3 +112,11 @@ def test_a_thread_is_in_time_order():
     )
     assert [i["kind"] for i in items] == ["event", "draft", "message"]
     assert items[0]["detail"].startswith("The agent drafted: the lead viewed")
+
+
+def test_a_timer_and_a_bookings_events_are_said_in_words():
+    from server.inbox_views import trigger_text
+
+    assert trigger_text("timer", {"kind": "reminder"}, {}).startswith("their session is coming up")
+    assert trigger_text("timer", {"kind": "follow_up"}, {}).startswith("no answer since")
+    assert trigger_text("session_completed", {"booking_id": "b"}, {}) == "finished their session"
