@@ -110,6 +110,7 @@ class SendResult(TypedDict, total=False):
     transport: str
     provider_message_id: str | None
     error: str | None
+    sent_at: str  # ISO 8601, just before the provider call
 
 
 class BookingFacts(TypedDict, total=False):

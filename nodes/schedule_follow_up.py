@@ -32,7 +32,8 @@ def make_schedule_follow_up(store: SalesStore) -> Callable[..., Awaitable[dict[s
         sent = state.get("send_result") or {}
         if number > context.max_follow_ups or not sent.get("message_id"):
             return {}
-        now = datetime.now(UTC)  # counted from the send, which follows the creator's approval
+        # Counted from the send (which follows the creator's approval), not the event.
+        now = datetime.fromisoformat(sent["sent_at"]) if sent.get("sent_at") else datetime.now(UTC)
         await store.schedule_timer(
             TimerRequest(
                 thread_id=config["configurable"]["thread_id"],

@@ -298,6 +298,9 @@ def make_send_node(
         message = await with_email_footer(
             store, channel, context_of(runtime).creator_id, consumer["id"], message
         )
+        # Taken before the provider call: anything the lead does after seeing the message
+        # (a reply that stops its follow-up) comes later than this.
+        sent_at = datetime.now(UTC).isoformat()
         record = await send_claimed(
             transport,
             store,
@@ -311,7 +314,7 @@ def make_send_node(
             return {**done, "send_result": _result(record)}
         return {
             **done,
-            "send_result": _result(record),
+            "send_result": {**_result(record), "sent_at": sent_at},
             "context": {
                 **context,
                 "messages_sent": context.get("messages_sent", 0) + 1,
