@@ -79,13 +79,6 @@ def decide(
     if answering and pending is not None and pending.get("held"):
         # The lead answered the template opener: the approved draft goes out now.
         return {**quiet("window_opened"), "release_held": True}
-    if event["type"] == "booking_created":
-        offered = pending is not None and (
-            service_id in (pending["draft"].get("service_ids") or [])
-            or not pending["draft"].get("service_ids")
-        )
-        if offered:
-            return quiet("already_enrolled", withdraw=True)
     follow_up = event["type"] == "timer" and payload.get("kind") == "follow_up"
     if not agent_enabled or not (follow_up or is_triggered(event, triggers)):
         return quiet("not_triggered")

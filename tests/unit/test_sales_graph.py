@@ -204,11 +204,15 @@ async def test_a_model_that_repeats_the_rejected_text_is_never_shown_again():
 
 async def test_a_booked_service_is_never_offered_on_a_later_page_view():
     sales, store, _ = graph()
-    booked = event("e1", "2026-11-02T05:30:00+00:00", "booking_created", {"service_id": 101})
-    await sales.ainvoke(booked, CONFIG, context=CONTEXT)
-    soon = await sales.ainvoke(event("e2", "2026-11-02T06:00:00+00:00"), CONFIG, context=CONTEXT)
-    assert soon["decision"]["reason"] == "seen_recently"
-    later = await sales.ainvoke(event("e3", "2026-11-04T06:00:00+00:00"), CONFIG, context=CONTEXT)
+    # What the bookings table says with each event: 101 booked at 05:30.
+    booked = {"booked_service_ids": [101], "last_booked_at": "2026-11-02T05:30:00+00:00"}
+    soon = await sales.ainvoke(
+        {**event("e2", "2026-11-02T06:00:00+00:00"), "outreach": booked}, CONFIG, context=CONTEXT
+    )
+    assert soon["decision"]["reason"] == "seen_recently"  # within a day of the booking
+    later = await sales.ainvoke(
+        {**event("e3", "2026-11-04T06:00:00+00:00"), "outreach": booked}, CONFIG, context=CONTEXT
+    )
     assert later["decision"]["reason"] == "returning_lead"
     draft = later["approval"]["draft"]
     booked_service = next(s for s in PROFILE["services"] if s["id"] == 101)

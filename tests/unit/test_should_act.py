@@ -186,12 +186,20 @@ def test_a_waiting_draft_blocks_a_second_one():
     assert (decision["act"], decision["reason"]) == (False, "pending_approval")
 
 
-def test_booking_the_offered_service_withdraws_the_waiting_draft():
-    approval = WAITING
-    decision = decide(state("booking_created", {"service_id": 101}, approval=approval), AJAY)
-    assert (decision["reason"], decision["withdraw_pending"]) == ("already_enrolled", True)
-    other = decide(state("booking_created", {"service_id": 104}, approval=approval), AJAY)
-    assert (other["reason"], other["withdraw_pending"]) == ("pending_approval", False)
+def test_a_service_the_lead_booked_is_never_pitched():
+    # Booked services come from the bookings table with the event (outreach facts); a
+    # booking's own events run on its customer-onboarding thread, never here.
+    clicked = {
+        **state("service_click", {"service_id": 101}),
+        "outreach": {"booked_service_ids": [101]},
+    }
+    decision = decide(clicked, AJAY)
+    assert (decision["act"], decision["reason"]) == (False, "already_enrolled")
+    other = {
+        **state("service_click", {"service_id": 104}),
+        "outreach": {"booked_service_ids": [101]},
+    }
+    assert decide(other, AJAY)["reason"] == "service_interest"
 
 
 def test_a_disabled_agent_is_not_triggered():
