@@ -14,11 +14,9 @@ applies).
 
 from __future__ import annotations
 
-import functools
-
 from langgraph.graph import END, START, StateGraph
 
-from graphs.adapters import SalesAdapters
+from graphs.adapters import SalesAdapters, studio_adapters
 from graphs.context import SalesContext
 from graphs.drafting_path import add_drafting_path
 from graphs.state import CustomerState
@@ -27,8 +25,6 @@ from nodes.send_message import route_after_send
 from nodes.should_act_on_booking import should_act_on_booking
 from nodes.update_booking import update_booking
 from nodes.update_context import update_context
-from tools.outbox import OutboxTransport
-from tools.sales_store import InMemorySalesStore
 
 
 def build_customer_onboarding_graph(adapters: SalesAdapters) -> StateGraph:
@@ -52,25 +48,8 @@ def build_customer_onboarding_graph(adapters: SalesAdapters) -> StateGraph:
     return builder
 
 
-@functools.cache
-def _studio_store() -> InMemorySalesStore:
-    # `langgraph dev` calls the factory for every run; the store must outlive one run.
-    return InMemorySalesStore()
-
-
 def studio_graph():
-    """Entry point for `langgraph dev`: in-memory store (timers are recorded, not fired:
-    run the thread with a `timer` event to play one), outbox transports, and the model from
-    the environment when one is configured. The platform supplies the checkpointer."""
-    from server.settings import Settings
-    from tools.llm import build_drafter, build_judge
-
-    settings = Settings()
-    adapters = SalesAdapters(
-        drafter=build_drafter(settings),
-        judge=build_judge(settings),
-        whatsapp=OutboxTransport(),
-        email=OutboxTransport(),
-        store=_studio_store(),
-    )
-    return build_customer_onboarding_graph(adapters).compile()
+    """Entry point for `langgraph dev` (graphs.adapters.studio_adapters): timers are
+    recorded, not fired (run the thread with a `timer` event to play one). The platform
+    supplies the checkpointer."""
+    return build_customer_onboarding_graph(studio_adapters()).compile()

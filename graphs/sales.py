@@ -9,19 +9,15 @@ out gets a follow-up timer; its `timer` event runs the graph again]
 
 from __future__ import annotations
 
-import functools
-
 from langgraph.graph import END, START, StateGraph
 
-from graphs.adapters import SalesAdapters
+from graphs.adapters import SalesAdapters, studio_adapters
 from graphs.context import SalesContext
 from graphs.drafting_path import add_drafting_path
 from graphs.state import SalesState
 from nodes.schedule_follow_up import make_schedule_follow_up, route_after_sales_send
 from nodes.should_act import should_act
 from nodes.update_context import update_context
-from tools.outbox import OutboxTransport
-from tools.sales_store import InMemorySalesStore
 
 
 def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
@@ -43,24 +39,7 @@ def build_sales_graph(adapters: SalesAdapters) -> StateGraph:
     return builder
 
 
-@functools.cache
-def _studio_store() -> InMemorySalesStore:
-    # `langgraph dev` calls the factory for every run; the store must outlive one run.
-    return InMemorySalesStore()
-
-
 def studio_graph():
-    """Entry point for `langgraph dev`: in-memory store, outbox transports, and the model
-    from the environment when one is configured. The platform supplies the checkpointer."""
-    from server.settings import Settings
-    from tools.llm import build_drafter, build_judge
-
-    settings = Settings()
-    adapters = SalesAdapters(
-        drafter=build_drafter(settings),
-        judge=build_judge(settings),
-        whatsapp=OutboxTransport(),
-        email=OutboxTransport(),
-        store=_studio_store(),
-    )
-    return build_sales_graph(adapters).compile()
+    """Entry point for `langgraph dev` (graphs.adapters.studio_adapters). The platform
+    supplies the checkpointer."""
+    return build_sales_graph(studio_adapters()).compile()
