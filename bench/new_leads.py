@@ -12,9 +12,9 @@ import asyncio
 import time
 from typing import Any
 
-import httpx
 import psycopg
 
+from bench.lean_http import LeanHttp
 from bench.service_run import StatusWatch, post_event
 from bench.workload import CREATOR, START, lead_body
 
@@ -40,7 +40,7 @@ def first_view(lead: str) -> dict[str, Any]:
 
 
 async def run_new_leads(
-    client: httpx.AsyncClient,
+    client: LeanHttp,
     watch: StatusWatch,
     conn: psycopg.AsyncConnection,
     leads: list[str],

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import statistics
 
-import httpx
 import psycopg
 
+from bench.lean_http import LeanHttp
 from bench.service_run import StatusWatch, post_event
 from bench.workload import BenchEvent
 
@@ -17,7 +17,7 @@ EDGE = 10  # events at each end compared
 
 
 async def one_thread_latency(
-    client: httpx.AsyncClient,
+    client: LeanHttp,
     watch: StatusWatch,
     conn: psycopg.AsyncConnection,
     lead: str,

@@ -63,33 +63,27 @@ async def run_service_targets(
             )
             watch = StatusWatch(conn)
             watcher = asyncio.create_task(watch.run())
-            try:
-                await run_new_leads(client, watch, conn, warm_names, config.concurrency)
-                new_rate, approvals = await run_new_leads(
-                    client, watch, conn, new_names, config.concurrency
-                )
-                lean = LeanHttp(service.base_url, auth)
-                try:
-                    sent = await approve_at_rate(
-                        lean,
-                        twilio,
-                        [(approvals[lead], numbers[lead]) for lead in new_names],
-                        config.approval_rate,
-                    )
-                finally:
-                    await lean.close()
-                thread = await one_thread_latency(
-                    client, watch, conn, THREAD_LEAD, config.thread_events
-                )
-            finally:
-                watcher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await watcher
             lean = LeanHttp(service.base_url, auth)
             try:
+                await run_new_leads(lean, watch, conn, warm_names, config.concurrency)
+                new_rate, approvals = await run_new_leads(
+                    lean, watch, conn, new_names, config.concurrency
+                )
+                sent = await approve_at_rate(
+                    lean,
+                    twilio,
+                    [(approvals[lead], numbers[lead]) for lead in new_names],
+                    config.approval_rate,
+                )
+                thread = await one_thread_latency(
+                    lean, watch, conn, THREAD_LEAD, config.thread_events
+                )
                 ingest = await offer_events(
                     lean, [event.body() for event in ingest_queue], config.ingest_rate
                 )
             finally:
                 await lean.close()
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
     return {"new_lead_events_per_s": new_rate, **sent, **thread, **ingest}

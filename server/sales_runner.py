@@ -25,6 +25,7 @@ from graphs.state import ConsumerFacts, EventFacts
 from server.checkpoint_reads import reusing_reads
 from server.draft_expiry import expire_if_due
 from server.profile_cache import ProfileCache
+from server.quiet_path import decide_without_graph
 from server.store import (
     agent_settings,
     approval_queue,
@@ -65,6 +66,20 @@ def event_facts(row: dict[str, Any]) -> EventFacts:
         # Only what the graph reads; nested client data stays in the events table.
         "payload": payload_for_graph(row["payload"]),
     }
+
+
+def graph_input_of(event: dict[str, Any]) -> dict[str, Any]:
+    """What a run for this event (from server.store.event_log.event_to_run) starts from. A
+    sales run starts from the lead's saved context: events decided without a run
+    (server.quiet_path) moved it on since the thread's last checkpoint."""
+    graph_input: dict[str, Any] = {
+        "event": event_facts(event),
+        "consumer": consumer_facts(event["consumer"]),
+        "outreach": event["outreach"] or {},
+    }
+    if graph_of_thread(event["thread_id"]) == SALES and event["lead_context"] is not None:
+        graph_input["context"] = event["lead_context"]
+    return graph_input
 
 
 def outcome_of(values: dict[str, Any]) -> dict[str, Any]:
@@ -183,13 +198,21 @@ class SalesRunner:
                 else {}
             )
             conversation = await conversation_for(conn, event, event)
-        consumer = event["consumer"]
         config = self._config(event["thread_id"])
         context = sales_context(
             event["creator_id"], event["agent"], profile, version, conversation=conversation
         )
-        with reusing_reads():  # the state read below and the run's own read are one
-            values = await self._run_event(event, consumer, config, context)
+        run_input = graph_input_of(event)
+        values = None
+        sales = graph_of_thread(event["thread_id"]) == SALES
+        if sales and event["run_open"] is False:  # the thread's last run ended
+            values = decide_without_graph(run_input, context)
+            if values is None:
+                async with self._pool.connection() as conn:
+                    await leads.open_sales_run(conn, event["creator_id"], event["consumer_id"])
+        if values is None:
+            with reusing_reads():  # the state read below and the run's own read are one
+                values = await self._run_event(event, run_input, config, context)
         outcome = outcome_of(values)
         async with self._pool.connection() as conn:
             if outcome["reason"] not in COMPLIANCE_REASONS:
@@ -213,11 +236,15 @@ class SalesRunner:
     async def _finish_event(
         conn: Any, event: dict[str, Any], outcome: dict[str, Any], values: dict[str, Any]
     ) -> None:
-        """Record the decision; a sales run also saves the lead's context (a booking's
-        thread keeps its own in its checkpoint)."""
+        """Record the decision; a sales run also saves the lead's context, and whether its
+        graph still waits (a booking's thread keeps its own context in its checkpoint)."""
         if graph_of_thread(event["thread_id"]) == SALES:
             await event_log.finish_event_and_context(
-                conn, event, outcome, values.get("context") or {}
+                conn,
+                event,
+                outcome,
+                values.get("context") or {},
+                run_open=values.get("approval") is not None,
             )
         else:
             await event_log.finish_event(conn, event["id"], "processed", outcome)
@@ -238,7 +265,7 @@ class SalesRunner:
     async def _run_event(
         self,
         event: dict[str, Any],
-        consumer: dict[str, Any],
+        run_input: dict[str, Any],
         config: dict[str, Any],
         context: SalesContext,
     ) -> dict[str, Any]:
@@ -248,12 +275,7 @@ class SalesRunner:
         values = snapshot.values
         if (values.get("event") or {}).get("id") != event["id"]:
             await self._end_closed_wait(snapshot, config, context)
-            graph_input = {
-                "event": event_facts(event),
-                "consumer": consumer_facts(consumer),
-                "outreach": event["outreach"] or {},
-            }
-            return await self._run(graph_input, config, context)
+            return await self._run(run_input, config, context)
         if snapshot.tasks and not snapshot.interrupts:
             # An earlier attempt stopped mid-run: continue from its checkpoint.
             return await self._run(None, config, context)
@@ -325,5 +347,9 @@ class SalesRunner:
             return  # a booking's thread keeps its context in its checkpoint
         async with self._pool.connection() as conn:
             await leads.save_lead_context(
-                conn, approval["creator_id"], approval["consumer_id"], values.get("context") or {}
+                conn,
+                approval["creator_id"],
+                approval["consumer_id"],
+                values.get("context") or {},
+                run_open=values.get("approval") is not None,
             )

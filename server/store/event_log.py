@@ -124,15 +124,20 @@ async def event_to_run(conn: AsyncConnection, event_id: str) -> Row | None:
     (`consumer`, None once erased), the creator's agent settings (`agent`), the version
     of their latest approved profile (the profile itself is cached by version) and what
     drafting checks (`outreach`: caps' counts, suppressed addresses, and `paused_until`
-    when the creator took the thread over)."""
+    when the creator took the thread over), and the lead's saved context with whether the
+    sales thread's graph holds a run that has not ended (`lead_context`, `run_open`: None
+    before the lead's first sales event finished)."""
     return await one(
         conn,
         f"""
         SELECT e.*, to_jsonb(c) AS consumer, to_jsonb(a) AS agent,
                to_jsonb(o) || jsonb_build_object('paused_until', t.paused_until) AS outreach,
-               p.version AS profile_version, p.approved_at AS profile_approved_at
+               p.version AS profile_version, p.approved_at AS profile_approved_at,
+               x.context AS lead_context, x.run_open
           FROM events e
           LEFT JOIN consumers c ON c.creator_id = e.creator_id AND c.id = e.consumer_id
+          LEFT JOIN consumer_context x
+                 ON x.creator_id = e.creator_id AND x.consumer_id = e.consumer_id
           LEFT JOIN agents a ON a.creator_id = e.creator_id
           LEFT JOIN LATERAL ({DRAFTING_FACTS}) o ON c.id IS NOT NULL
           LEFT JOIN thread_pauses t ON t.thread_id = e.thread_id AND t.creator_id = e.creator_id
@@ -150,16 +155,18 @@ async def finish_event_and_context(
     event: Row,
     decision: dict[str, Any],
     context: dict[str, Any],
+    run_open: bool,
 ) -> None:
-    """Mark the event processed and save the lead's context as the run left it: one
-    statement, so both happen or neither, in one round trip."""
+    """Mark the event processed and save the lead's context as the run left it, with
+    whether the thread's graph still waits (`run_open`): one statement, so all happen or
+    none, in one round trip."""
     await conn.execute(
         """
         WITH saved AS (
-            INSERT INTO consumer_context (creator_id, consumer_id, context)
-            VALUES (%(creator_id)s, %(consumer_id)s, %(context)s)
+            INSERT INTO consumer_context (creator_id, consumer_id, context, run_open)
+            VALUES (%(creator_id)s, %(consumer_id)s, %(context)s, %(run_open)s)
             ON CONFLICT (creator_id, consumer_id) DO UPDATE SET context = excluded.context,
-                updated_at = now())
+                run_open = excluded.run_open, updated_at = now())
         UPDATE events SET status = 'processed', decision = %(decision)s, error = NULL,
                processed_at = now()
          WHERE id = %(id)s""",
@@ -167,6 +174,7 @@ async def finish_event_and_context(
             "creator_id": event["creator_id"],
             "consumer_id": event["consumer_id"],
             "context": Jsonb(context),
+            "run_open": run_open,
             "decision": Jsonb(decision),
             "id": event["id"],
         },

@@ -112,14 +112,25 @@ async def list_leads(
 
 
 async def save_lead_context(
-    conn: AsyncConnection, creator_id: str, lead_id: str, context: dict[str, Any]
+    conn: AsyncConnection, creator_id: str, lead_id: str, context: dict[str, Any], run_open: bool
 ) -> None:
+    """The context a sales run ended with, and whether the graph still waits on the thread."""
     await conn.execute(
         """
-        INSERT INTO consumer_context (creator_id, consumer_id, context) VALUES (%s, %s, %s)
+        INSERT INTO consumer_context (creator_id, consumer_id, context, run_open)
+        VALUES (%s, %s, %s, %s)
         ON CONFLICT (creator_id, consumer_id) DO UPDATE SET context = excluded.context,
-            updated_at = now()""",
-        (creator_id, lead_id, Jsonb(context)),
+            run_open = excluded.run_open, updated_at = now()""",
+        (creator_id, lead_id, Jsonb(context), run_open),
+    )
+
+
+async def open_sales_run(conn: AsyncConnection, creator_id: str, lead_id: str) -> None:
+    """Before a sales graph run on a thread whose last run ended: until this run ends and
+    says otherwise, the thread's events run the graph (a crash midway leaves it so)."""
+    await conn.execute(
+        "UPDATE consumer_context SET run_open = true WHERE creator_id = %s AND consumer_id = %s",
+        (creator_id, lead_id),
     )
 
 
