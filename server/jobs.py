@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 import procrastinate
 from procrastinate import JobContext, RetryStrategy
@@ -221,8 +222,18 @@ class JobQueue:
         deferrer = self._tasks[task].configure(lock=lock, connection=conn)
         return await deferrer.defer_async(**kwargs)
 
-    async def enqueue_event(self, conn: AsyncConnection, event_id: str, thread_id: str) -> int:
-        return await self._defer("process_event", conn, thread_id, event_id=event_id)
+    def event_job(self, event_id: str, thread_id: str) -> dict[str, Any]:
+        """The event's `process_event` job as the columns procrastinate defers a job with,
+        for a statement that stores the event and queues it at once
+        (server.store.event_log.insert_queued_event)."""
+        task = self._tasks["process_event"]
+        return {
+            "queue_name": task.queue,
+            "task_name": task.name,
+            "priority": task.priority,
+            "lock": thread_id,
+            "args": {"event_id": event_id},
+        }
 
     async def enqueue_resume(self, conn: AsyncConnection, approval: dict) -> int:
         """Resume whatever waits on this approval: a message draft or a profile review."""

@@ -29,7 +29,7 @@ SOURCE = "twilio"
 
 
 class EventQueue(Protocol):
-    async def enqueue_event(self, conn: AsyncConnection, event_id: str, thread_id: str) -> int: ...
+    def event_job(self, event_id: str, thread_id: str) -> dict[str, Any]: ...
 
 
 def event_text(message: InboundMessage) -> str:
@@ -86,7 +86,7 @@ async def _queue_event(
     }
     if message.media_count:
         payload["media_count"] = message.media_count
-    row = await event_log.insert_event(
+    await event_log.insert_queued_event(
         conn,
         {
             "id": event_id,
@@ -101,9 +101,8 @@ async def _queue_event(
                 json.dumps(payload, sort_keys=True).encode()
             ).hexdigest(),
         },
+        jobs.event_job(event_id, thread_id),
     )
-    if row is not None:
-        await jobs.enqueue_event(conn, event_id, thread_id)
 
 
 async def _opt_out_of_sender(conn: AsyncConnection, message: InboundMessage) -> None:

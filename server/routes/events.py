@@ -37,21 +37,35 @@ async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> 
     event_id = body.event_id or uuid.uuid4().hex
     thread_id = thread_of_event(body)
     request_hash = body.request_hash()
-    async with services.pool.connection() as conn, conn.transaction():
-        row = await event_log.insert_event(
-            conn,
-            {
-                "id": event_id,
-                "creator_id": body.creator_id,
-                "consumer_id": body.consumer_id,
-                "thread_id": thread_id,
-                "type": body.type,
-                "source": body.source,
-                "payload": body.payload,
-                "occurred_at": body.occurred_at,
-                "request_hash": request_hash,
-            },
-        )
+    event = {
+        "id": event_id,
+        "creator_id": body.creator_id,
+        "consumer_id": body.consumer_id,
+        "thread_id": thread_id,
+        "type": body.type,
+        "source": body.source,
+        "payload": body.payload,
+        "occurred_at": body.occurred_at,
+        "request_hash": request_hash,
+    }
+    job = services.jobs.event_job(event_id, thread_id)
+    async with services.pool.connection() as conn:
+        if body.type in BOOKING_EVENTS:
+            async with conn.transaction():  # the booking's row with its event
+                row = await event_log.insert_queued_event(conn, event, job)
+                if row is not None:
+                    await take_in_booking_event(
+                        conn,
+                        services.jobs,
+                        body.creator_id,
+                        body.consumer_id,
+                        thread_id,
+                        body.type,
+                        body.payload,
+                        body.occurred_at,
+                    )
+        else:
+            row = await event_log.insert_queued_event(conn, event, job)  # one statement
         duplicate = row is None
         if duplicate:
             await _no_such_lead_or_creator(conn, body.creator_id, body.consumer_id)
@@ -62,19 +76,6 @@ async def post_event(body: EventIn, services: ServicesDep, caller: AdminDep) -> 
                     f"event_id {event_id!r} was already used for a "
                     "different event; send a new event_id",
                 )
-        else:
-            if body.type in BOOKING_EVENTS:
-                await take_in_booking_event(
-                    conn,
-                    services.jobs,
-                    body.creator_id,
-                    body.consumer_id,
-                    thread_id,
-                    body.type,
-                    body.payload,
-                    body.occurred_at,
-                )
-            await services.jobs.enqueue_event(conn, event_id, thread_id)
     return {
         "event_id": event_id,
         "thread_id": thread_id,

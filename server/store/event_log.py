@@ -18,22 +18,35 @@ EVENT_VIEW = """
       FROM events e"""
 
 
-async def insert_event(conn: AsyncConnection, event: dict[str, Any]) -> Row | None:
-    """Insert the event if its lead exists, holding the lead against erasure until the
-    transaction ends; None when there is no such lead or the id is taken (the caller tells
-    which). One round trip."""
+async def insert_queued_event(
+    conn: AsyncConnection, event: dict[str, Any], job: dict[str, Any]
+) -> Row | None:
+    """Insert the event if its lead exists, holding the lead against erasure, and queue its
+    job (`job`: server.jobs.JobQueue.event_job), in one statement: both or neither without
+    a transaction, in one round trip. None when there is no such lead or the id is taken
+    (the caller tells which), and then nothing is queued.
+
+    The job goes in through procrastinate's versioned SQL function, the one its own `defer`
+    calls, so the queue's triggers (the worker's wake-up) fire as for any job."""
     return await one(
         conn,
         """
         WITH lead AS (
             SELECT 1 FROM consumers WHERE creator_id = %(creator_id)s AND id = %(consumer_id)s
-               FOR KEY SHARE)
-        INSERT INTO events (id, creator_id, consumer_id, thread_id, type, source, payload,
-                            occurred_at, request_hash)
-        SELECT %(id)s, %(creator_id)s, %(consumer_id)s, %(thread_id)s, %(type)s, %(source)s,
-               %(payload)s, %(occurred_at)s, %(request_hash)s FROM lead
-        ON CONFLICT (id) DO NOTHING RETURNING *""",
-        {**event, "payload": Jsonb(event["payload"])},
+               FOR KEY SHARE),
+        inserted AS (
+            INSERT INTO events (id, creator_id, consumer_id, thread_id, type, source, payload,
+                                occurred_at, request_hash)
+            SELECT %(id)s, %(creator_id)s, %(consumer_id)s, %(thread_id)s, %(type)s,
+                   %(source)s, %(payload)s, %(occurred_at)s, %(request_hash)s FROM lead
+            ON CONFLICT (id) DO NOTHING RETURNING *),
+        queued AS (
+            SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(
+                       %(queue_name)s, %(task_name)s, %(priority)s, %(lock)s, NULL,
+                       %(args)s, NULL)::procrastinate_job_to_defer_v1]) AS job_ids
+              FROM inserted)
+        SELECT inserted.* FROM inserted, queued""",
+        {**event, "payload": Jsonb(event["payload"]), **job, "args": Jsonb(job["args"])},
     )
 
 
