@@ -11,7 +11,7 @@ from server.store.pages import MAX_CURSOR_LENGTH, Cursor, InvalidCursor
 MAX_PAGE = 500
 
 
-def _cursor(
+async def _cursor(
     cursor: str | None = Query(
         None,
         max_length=MAX_CURSOR_LENGTH,
