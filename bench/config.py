@@ -19,9 +19,10 @@ def _float(name: str, default: float) -> float:
 
 @dataclass(frozen=True)
 class BenchConfig:
-    # Quiet events per round and side (12 per lead by default); both sides run the same
-    # events on the same threads.
-    events: int = 768
+    # Events per round and side (48 per lead by default: a booking, then 47 page views);
+    # both sides run the same events on the same threads. Mostly quiet: the booking, one event
+    # in 48, drafts a welcome on the service's side (with 12 per lead, one in twelve drafted).
+    events: int = 3072
     rounds: int = 3
     # Threads (leads); a lead's events follow one another, as the job queue keeps them in order.
     leads: int = 64

@@ -168,8 +168,12 @@ def render(
         "lead books a service, then views the page every minute (`seen_recently`: the sales "
         "graph's two-node path, `update_context -> should_act`). The booking runs on its own "
         "thread, where the customer onboarding agent drafts a welcome (`booking_welcome`, one "
-        "event in twelve); the baseline's graph treats it as quiet, so this side does more "
-        "work. A lead's events run one after another; leads run in parallel.",
+        f"event in {config.events // config.leads}); the baseline's graph treats it as quiet, "
+        "so this side does more work. A lead's events run one after another; leads run in "
+        "parallel. The service decides a quiet event on a sales thread whose last run ended "
+        "with the graph's own `update_context` and `should_act` and no graph run "
+        "(`server/quiet_path.py`); the lead's first page view, and every event while a draft "
+        "waits, runs the graph.",
         "- **Baseline** (`bench/baseline.py`): a bare LangGraph graph of that shape compiled "
         "with `AsyncPostgresSaver` (default durability, the saver's default lock, a pool of "
         "10 connections), run by asyncio tasks in the bench process on the same events and "
