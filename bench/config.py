@@ -39,9 +39,11 @@ class BenchConfig:
     # Events posted at a fixed rate for the ingest acknowledgement, for this many seconds.
     ingest_rate: float = 100.0
     ingest_seconds: float = 10.0
-    # Worker processes apart from the API, as docker-compose runs the service (1); 0 runs
-    # the worker inside the API process, as `make run` does.
-    workers: int = 1
+    # Worker processes apart from the API, as docker-compose runs the service (2, as
+    # `docker compose up --scale worker=2` on a 2-core box: one worker process is a single
+    # core's Python, the drafting runs' bottleneck); 0 runs the worker inside the API
+    # process, as `make run` does.
+    workers: int = 2
     # An existing Postgres (the bench creates and drops its own databases there);
     # unset = an embedded one in a temporary folder.
     database_url: str | None = None
