@@ -1,8 +1,10 @@
-"""The quiet events both sides run: the same leads, events and order on each side.
+"""The events both sides run: the same leads, events and order on each side.
 
-Each lead first books a service (the agent stays quiet: `already_enrolled`), then views the
-creator's page every minute (quiet: `seen_recently`, within 24 h of their booking). No event
-drafts a message, so every run is the graph's two-node path: update_context -> should_act.
+Each lead first books a service: on its own thread the service's customer onboarding agent
+drafts a welcome, which the baseline's graph treats as quiet. Then the lead views the
+creator's page every minute (quiet: `seen_recently`, within 24 h of their booking): the sales
+graph's two-node path, update_context -> should_act, which the service takes without a run
+once the lead's first view has run the graph (server/quiet_path.py).
 """
 
 from __future__ import annotations

@@ -76,6 +76,22 @@ def _latest(*moments: str | None) -> str | None:
     return max(known, key=datetime.fromisoformat) if known else None
 
 
+# What a single run produces, as each run starts.
+RUN_RESETS: dict[str, Any] = {
+    "decision": {},
+    "draft": None,
+    "draft_findings": None,
+    "draft_check": None,
+    "draft_attempts": 0,
+    "feedback": None,
+    "rejected_body": None,
+    "review": None,
+    "redraft_requested": False,
+    "creator_redrafts": 0,
+    "send_result": None,
+}
+
+
 def update_context(state: SalesState) -> dict[str, Any]:
     previous = state.get("context") or EMPTY_CONTEXT
     return {
@@ -88,16 +104,7 @@ def update_context(state: SalesState) -> dict[str, Any]:
         "previous_seen_at": _latest(
             previous.get("last_seen_at"), (state.get("outreach") or {}).get("last_booked_at")
         ),
-        # Reset what a single run produces.
-        "decision": {},
-        "draft": None,
-        "draft_findings": None,
-        "draft_check": None,
-        "draft_attempts": 0,
-        "feedback": None,
-        "rejected_body": None,
-        "review": None,
-        "redraft_requested": False,
-        "creator_redrafts": 0,
-        "send_result": None,
+        # A key already at its reset value (or never set) is left alone: an unwritten key
+        # costs the run's checkpoint no new blob.
+        **{key: value for key, value in RUN_RESETS.items() if state.get(key, value) != value},
     }

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from langgraph.graph.state import CompiledStateGraph
 from psycopg_pool import AsyncConnectionPool
 
+from domain.lexicon import prepare_scanner
 from graphs.creator_onboarding import OnboardingAdapters, build_onboarding_graph
 from graphs.customer_onboarding import build_customer_onboarding_graph
 from graphs.sales import SalesAdapters, build_sales_graph
@@ -123,6 +124,8 @@ async def open_services(settings: Settings) -> Services:
         # The saver serialises every call behind one lock; with a pool it can use them all.
         saver.lock = asyncio.Semaphore(pool.max_size)  # type: ignore[assignment]
 
+        # Off the loop: every draft and creator upload checks text against it.
+        await asyncio.to_thread(prepare_scanner)
         whatsapp, email = build_transports(settings)
         drafter = build_drafter(settings)
         judge = build_judge(settings)

@@ -38,16 +38,17 @@ A_IN_SCOPE = "(%s::text IS NULL OR a.creator_id = %s)"
 
 
 async def insert_message_draft(conn: AsyncConnection, approval: dict[str, Any]) -> bool:
-    """Store a draft for approval once; False when it was stored already."""
+    """Store a draft for approval once; False when it was stored already. (Its answer is a
+    row to fetch, not a rowcount: in pipeline mode only a fetch waits for the result.)"""
     cur = await conn.execute(
         """INSERT INTO approvals (id, thread_id, creator_id, consumer_id, event_id, channel,
                                   draft, profile_version)
            VALUES (%(id)s, %(thread_id)s, %(creator_id)s, %(consumer_id)s, %(event_id)s,
                    %(channel)s, %(draft)s, %(profile_version)s)
-           ON CONFLICT (id) DO NOTHING""",
+           ON CONFLICT (id) DO NOTHING RETURNING id""",
         {**approval, "draft": Jsonb(approval["draft"])},
     )
-    return cur.rowcount == 1
+    return await cur.fetchone() is not None
 
 
 async def insert_profile_review(

@@ -68,7 +68,9 @@ class PostgresSalesStore:
         self._links = unsubscribe_links
 
     async def save_approval(self, approval: NewApproval) -> None:
-        async with self._pool.connection() as conn, conn.transaction():
+        # Pipelined, as every draft is saved: BEGIN goes out with the insert, the audit entry
+        # with COMMIT; two round trips instead of four.
+        async with self._pool.connection() as conn, conn.pipeline(), conn.transaction():
             fields = ("id", "thread_id", "creator_id", "consumer_id", "event_id", "channel")
             row = {k: getattr(approval, k) for k in fields}
             row.update(draft=approval.draft, profile_version=approval.profile_version)
