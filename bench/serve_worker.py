@@ -7,6 +7,7 @@ counters written to a file every COUNTERS_EVERY_S (the bench reads them from the
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import signal
@@ -36,6 +37,7 @@ async def run(database_url: str, counters_file: str, twilio_url: str | None = No
     db_counters.install()
     settings = bench_settings(database_url, twilio_url)
     services = await open_services(settings)
+    gc.freeze()  # as server.worker does
     worker = asyncio.create_task(
         services.jobs.run_worker(settings.worker_concurrency, settings.worker_stalled_after_s)
     )

@@ -167,7 +167,7 @@ async def post_event(client: LeanHttp, body: dict[str, Any]) -> str:
     return json.loads(answer)["event_id"]
 
 
-async def _run_queue(client: LeanHttp, watch: StatusWatch, queue: list[BenchEvent]):
+async def run_queue(client: LeanHttp, watch: StatusWatch, queue: list[BenchEvent]):
     for event in queue:
         await watch.finished(await post_event(client, event.body()))
 
@@ -273,11 +273,11 @@ async def run_service(
         lean = LeanHttp(service.base_url, {"Authorization": f"Bearer {ADMIN_KEY}"})
         try:
             warm_up = client_queues(warm_names, 2 * WARM_UP_LEADS, concurrency)
-            await asyncio.gather(*(_run_queue(lean, watch, q) for q in warm_up))
+            await asyncio.gather(*(run_queue(lean, watch, q) for q in warm_up))
 
             queues = client_queues(lead_names, events, concurrency)
             before = await _sample(client, service, database_url, postmaster)
-            await asyncio.gather(*(_run_queue(lean, watch, q) for q in queues))
+            await asyncio.gather(*(run_queue(lean, watch, q) for q in queues))
             after = await _sample(client, service, database_url, postmaster)
             cur = await conn.execute(
                 "SELECT decision->>'reason', count(*) FROM events"

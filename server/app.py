@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -102,6 +103,10 @@ def create_app(settings: Settings) -> FastAPI:
         for warning in config_warnings(settings):
             log.warning("Settings: %s", warning)
         await _bootstrap_admin_key(services)
+        # What start-up built (graphs, routes, the pool) lives as long as the process: kept
+        # out of the garbage collector's full passes, which otherwise walk it all and stall
+        # the loop for tens of milliseconds now and then.
+        gc.freeze()
         worker = None
         if settings.run_worker:
             worker = asyncio.create_task(
@@ -115,6 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
             if worker is not None:
                 await services.jobs.shut_down_worker(worker, WORKER_STOP_GRACE_S)
             await services.close()
+            gc.unfreeze()  # an app started again in this process (tests) frees the old one
 
     app = FastAPI(
         title="Creator Agents",

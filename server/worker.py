@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -28,6 +29,7 @@ async def run() -> None:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     services = await open_services(settings)
+    gc.freeze()  # as the API does (server.app): start-up's objects stay out of full GC passes
     logging.getLogger("creator_agents").info(
         "worker started: %s, transports %s", services.database, services.transports
     )
