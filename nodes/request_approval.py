@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from langgraph.types import interrupt
@@ -15,11 +15,14 @@ from graphs.state import SalesState
 MAX_CREATOR_REDRAFTS = 1
 
 
-def make_request_approval(revises_with_feedback: bool) -> Callable[[SalesState], dict[str, Any]]:
+def make_request_approval(
+    revises_with_feedback: bool,
+) -> Callable[[SalesState], Awaitable[dict[str, Any]]]:
     """`revises_with_feedback`: the drafter can rewrite from the creator's feedback (a model
     can; the template drafter would write the same text again, so it is not asked to)."""
 
-    def request_approval(state: SalesState) -> dict[str, Any]:
+    # async, as it does no I/O: a plain `def` node would run in LangGraph's thread pool.
+    async def request_approval(state: SalesState) -> dict[str, Any]:
         approval = state["approval"]
         assert approval is not None, "request_approval needs a saved draft"
         draft = approval["draft"]

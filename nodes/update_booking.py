@@ -8,5 +8,7 @@ from domain.booking_decisions import fold_booking
 from graphs.state import CustomerState
 
 
-def update_booking(state: CustomerState) -> dict[str, Any]:
+# async though it awaits nothing: LangGraph runs a plain `def` node in its thread pool, a
+# thread hop per step (about 0.2 ms of CPU, measured); this one only computes.
+async def update_booking(state: CustomerState) -> dict[str, Any]:
     return {"booking": fold_booking(state.get("booking") or {}, state["event"])}

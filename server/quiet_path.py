@@ -26,13 +26,15 @@ from nodes.should_act import should_act
 from nodes.update_context import update_context
 
 
-def decide_without_graph(run_input: dict[str, Any], context: SalesContext) -> dict[str, Any] | None:
+async def decide_without_graph(
+    run_input: dict[str, Any], context: SalesContext
+) -> dict[str, Any] | None:
     """The state values a sales run from `run_input` would end with on an idle thread, when
     that run would end right after `should_act` (a quiet decision, nothing to withdraw or
     release); None when the graph must run."""
     state: dict[str, Any] = {**run_input, "approval": None}  # idle: no draft waits
-    state.update(update_context(state))  # type: ignore[arg-type]
-    state.update(should_act(state, Runtime(context=context)))  # type: ignore[arg-type]
+    state.update(await update_context(state))  # type: ignore[arg-type]
+    state.update(await should_act(state, Runtime(context=context)))  # type: ignore[arg-type]
     decision = state["decision"]
     if decision["act"] or decision.get("withdraw_pending") or decision.get("release_held"):
         return None

@@ -206,7 +206,7 @@ class SalesRunner:
         values = None
         sales = graph_of_thread(event["thread_id"]) == SALES
         if sales and event["run_open"] is False:  # the thread's last run ended
-            values = decide_without_graph(run_input, context)
+            values = await decide_without_graph(run_input, context)
             if values is None:
                 async with self._pool.connection() as conn:
                     await leads.open_sales_run(conn, event["creator_id"], event["consumer_id"])

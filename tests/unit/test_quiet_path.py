@@ -75,7 +75,7 @@ async def test_a_quiet_decision_without_a_run_is_the_graphs_own(run_context):
         }
         if context is not None:
             run_input["context"] = context
-        quiet = decide_without_graph(run_input, run_context)
+        quiet = await decide_without_graph(run_input, run_context)
         values = await sales.ainvoke(run_input, CONFIG, context=run_context)
         if quiet is None:
             acted += 1
@@ -104,14 +104,14 @@ async def test_a_quiet_decision_without_a_run_is_the_graphs_own(run_context):
         } <= set(decided_without_run), decided_without_run
 
 
-def test_an_event_that_would_act_is_left_to_the_graph():
+async def test_an_event_that_would_act_is_left_to_the_graph():
     first_view = {
         "event": {"id": "e1", "type": "page_view", "occurred_at": at(0), "payload": {}},
         "consumer": NEHA,
         "outreach": {},
     }
-    assert decide_without_graph(first_view, CONTEXT) is None
-    seen = decide_without_graph(
+    assert await decide_without_graph(first_view, CONTEXT) is None
+    seen = await decide_without_graph(
         {
             **first_view,
             "context": {"page_views": 1, "last_page_view_at": at(-1), "last_seen_at": at(-1)},
