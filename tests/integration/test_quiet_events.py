@@ -14,6 +14,7 @@ from procrastinate import RetryStrategy
 from domain.thread_ids import sales_thread_id
 from server import jobs
 from server.sales_runner import SalesRunner
+from server.store import leads
 from tests.conftest import (
     create_consumer,
     create_creator,
@@ -21,6 +22,7 @@ from tests.conftest import (
     running_service,
     wait_for,
     wait_for_event,
+    wait_for_message,
 )
 
 LEAD = {
@@ -139,3 +141,54 @@ async def test_a_run_that_stopped_before_recording_is_finished_by_the_graph(
         thread = (await client.get(f"/threads/ajay_shenoy/{LEAD['external_id']}")).json()
         assert thread["awaiting_approval"] is True
         assert stored(database_url)[1] is True
+
+
+async def test_a_resume_that_failed_after_its_send_keeps_the_sends_context(
+    database_url, monkeypatch
+):
+    """The creator approves the first draft; the resumed run sends it (its checkpoint counts
+    the message in the context), then saving the lead's context fails once. The resume
+    job's retry finds the run ended and returns; the next event's run starts from the saved
+    context (server.sales_runner.graph_input_of), so the send must be counted there too."""
+    monkeypatch.setattr(jobs, "RETRY", RetryStrategy(max_attempts=jobs.ATTEMPTS - 1, wait=0))
+    save = leads.save_lead_context
+    failed = []
+
+    async def fail_once(conn, creator_id, lead_id, context, run_open):
+        if context.get("messages_sent") and not failed:
+            failed.append(lead_id)
+            raise RuntimeError("the database went away here")
+        await save(conn, creator_id, lead_id, context, run_open)
+
+    monkeypatch.setattr(leads, "save_lead_context", fail_once)
+    async with running_service(database_url) as client:
+        await create_creator(client, "ajay_shenoy")
+        await create_consumer(client, LEAD)
+        first = await view(client, START)
+        assert first["decision"]["reason"] == "new_lead"
+        approval_id = first["decision"]["approval_id"]
+        answer = await client.post(
+            f"/approvals/{approval_id}/decision", json={"decisions": [{"type": "approve"}]}
+        )
+        assert answer.status_code == 200, answer.text
+        assert (await wait_for_message(client, approval_id))["status"] in ("sent", "recorded")
+
+        async def resume_done():
+            with psycopg.connect(database_url) as conn:
+                return conn.execute(
+                    "SELECT 1 FROM procrastinate_jobs WHERE task_name = 'resume_approval'"
+                    " AND status = 'succeeded'"
+                ).fetchone()
+
+        await wait_for(resume_done)
+        assert failed == [LEAD["external_id"]]
+
+        graph = client.app.state.services.runner.graph_for(THREAD)
+        config = {"configurable": {"thread_id": THREAD}}
+        assert (await graph.aget_state(config)).values["context"]["messages_sent"] == 1
+
+        await view(client, START + timedelta(minutes=1))
+        state = (await graph.aget_state(config)).values
+        assert state["context"]["messages_sent"] == 1  # the send is not forgotten
+        thread = (await client.get(f"/threads/ajay_shenoy/{LEAD['external_id']}")).json()
+        assert thread["context"]["messages_sent"] == 1
