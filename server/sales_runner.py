@@ -341,15 +341,26 @@ class SalesRunner:
             # update saved by a failed attempt would be applied again next to the retry's.
             resume = {**answer, "consumer": consumer_facts(consumer)}
             values = await self._run(Command(resume=resume), config, context)
-        elif values is None:
-            return  # already resumed and finished, or withdrawn
         if graph_of_thread(approval["thread_id"]) != SALES:
             return  # a booking's thread keeps its context in its checkpoint
         async with self._pool.connection() as conn:
-            await leads.save_lead_context(
-                conn,
-                approval["creator_id"],
-                approval["consumer_id"],
-                values.get("context") or {},
-                run_open=values.get("approval") is not None,
-            )
+            if values is not None:
+                await leads.save_lead_context(
+                    conn,
+                    approval["creator_id"],
+                    approval["consumer_id"],
+                    values.get("context") or {},
+                    run_open=values.get("approval") is not None,
+                )
+            elif not snapshot.interrupts and snapshot.created_at:
+                # Already resumed and finished (or withdrawn). An earlier attempt may have
+                # ended the run and stopped before saving what it left (a send's count):
+                # save it now, unless the saved context is newer than the run's end (events
+                # decided without a run moved it on once that save had landed).
+                await leads.save_ended_run_context(
+                    conn,
+                    approval["creator_id"],
+                    approval["consumer_id"],
+                    snapshot.values.get("context") or {},
+                    ended_at=snapshot.created_at,
+                )

@@ -125,6 +125,21 @@ async def save_lead_context(
     )
 
 
+async def save_ended_run_context(
+    conn: AsyncConnection, creator_id: str, lead_id: str, context: dict[str, Any], ended_at: str
+) -> None:
+    """The context of a sales run that ended at `ended_at` (its checkpoint's time), when the
+    saved copy is older and the thread is still marked open: the run's own save did not
+    land."""
+    await conn.execute(
+        """
+        UPDATE consumer_context SET context = %s, run_open = false, updated_at = now()
+         WHERE creator_id = %s AND consumer_id = %s AND run_open
+           AND updated_at < %s::timestamptz""",
+        (Jsonb(context), creator_id, lead_id, ended_at),
+    )
+
+
 async def open_sales_run(conn: AsyncConnection, creator_id: str, lead_id: str) -> None:
     """Before a sales graph run on a thread whose last run ended: until this run ends and
     says otherwise, the thread's events run the graph (a crash midway leaves it so)."""
