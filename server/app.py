@@ -104,8 +104,8 @@ def create_app(settings: Settings) -> FastAPI:
             log.warning("Settings: %s", warning)
         await _bootstrap_admin_key(services)
         # What start-up built (graphs, routes, the pool) lives as long as the process: kept
-        # out of the garbage collector's full passes, which otherwise walk it all and stall
-        # the loop for tens of milliseconds now and then.
+        # out of the garbage collector's full passes, which would otherwise walk all of it
+        # again each time, on the loop.
         gc.freeze()
         worker = None
         if settings.run_worker:
