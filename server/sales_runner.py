@@ -213,6 +213,14 @@ class SalesRunner:
         if values is None:
             with reusing_reads():  # the state read below and the run's own read are one
                 values = await self._run_event(event, run_input, config, context)
+        held = values.get("approval") or {}
+        if (values.get("decision") or {}).get("release_held") and held.get("held"):
+            # The lead answered the template opener: what waited for it goes now, before
+            # the event is recorded, so a send that fails is retried with the event's job
+            # (which goes on with the resumed run), and the event records the thread as the
+            # send left it.
+            await self.resume_approval(held["id"])
+            values = (await self.graph_for(event["thread_id"]).aget_state(config)).values
         outcome = outcome_of(values)
         async with self._pool.connection() as conn:
             if outcome["reason"] not in COMPLIANCE_REASONS:
@@ -227,10 +235,6 @@ class SalesRunner:
                         "draft_not_written",
                         {"event_id": event["id"], "rule": outcome["reason"]},
                     )
-        held = values.get("approval") or {}
-        if (values.get("decision") or {}).get("release_held") and held.get("held"):
-            # The lead answered the template opener: send what waited for it, right away.
-            await self.resume_approval(held["id"])
 
     @staticmethod
     async def _finish_event(

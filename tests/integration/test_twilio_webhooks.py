@@ -8,8 +8,11 @@ from typing import Any
 
 import httpx
 import psycopg
+import pytest
+from procrastinate import RetryStrategy
 from psycopg.rows import dict_row
 
+from server import jobs
 from tests.conftest import (
     NEHA,
     create_consumer,
@@ -196,9 +199,13 @@ async def test_a_reply_arrives_as_an_event_once_and_gets_a_draft(database_url):
     assert approval.json()["status"] == "pending"
 
 
+@pytest.mark.parametrize("twilio_busy", [False, True], ids=["sent", "sent on the retry"])
 async def test_a_draft_held_for_the_leads_answer_goes_when_they_answer_on_whatsapp(
-    database_url,
+    database_url, monkeypatch, twilio_busy
 ):
+    """Twilio busy (503) when the answer releases the draft: the event's job retries and
+    the draft goes then, once."""
+    monkeypatch.setattr(jobs, "RETRY", RetryStrategy(max_attempts=jobs.ATTEMPTS - 1, wait=0))
     template_sid = "HX" + "ab" * 16
     with TwilioStandIn() as twilio:
         async with service_on_port(
@@ -223,6 +230,8 @@ async def test_a_draft_held_for_the_leads_answer_goes_when_they_answer_on_whatsa
 
             draft = (await wait_for(held))["draft"]
             assert [m.get("ContentSid") for m in twilio.messages] == [template_sid]
+            if twilio_busy:
+                twilio.fail_next(503, 20503)  # not taken: the send is retried
             answer = await send_inbound(str(client.base_url), NEHA["whatsapp"], "Yes, tell me")
             assert answer.status_code == 200, answer.text
 
