@@ -57,7 +57,7 @@ def _only_not_judged(problems: list[dict[str, str]]) -> bool:
 MAX_MODEL_DRAFTS = 2
 
 
-def route_after_check_draft(state: SalesState) -> str:
+async def route_after_check_draft(state: SalesState) -> str:
     check = state.get("draft_check") or {}
     if check.get("passed") or _only_not_judged(check.get("problems") or []):
         # A judge that failed holds nothing back and passes nothing: the draft waits for the

@@ -52,7 +52,7 @@ def make_check_profile(
     return check_profile
 
 
-def route_after_check_profile(state: OnboardingState) -> str:
+async def route_after_check_profile(state: OnboardingState) -> str:
     if (state.get("profile_check") or {}).get("passed"):
         return "save_profile_draft"
     if state.get("writing_source") == "llm":

@@ -65,7 +65,7 @@ def make_request_approval(
     return request_approval
 
 
-def route_after_request_approval(state: SalesState) -> str:
+async def route_after_request_approval(state: SalesState) -> str:
     review = state.get("review") or {}
     if review.get("type") in ("approve", "edit") and state.get("approval"):
         return action_name(state["approval"]["channel"])

@@ -44,12 +44,12 @@ def review_profile(state: OnboardingState) -> dict[str, Any]:
     return update
 
 
-def route_after_review_profile(state: OnboardingState) -> str:
+async def route_after_review_profile(state: OnboardingState) -> str:
     review = state.get("review") or {}
     if review.get("type") in ("approve", "edit"):
         return "save_profile"
     return "discard_profile"  # and, with feedback, write it again
 
 
-def route_after_discard_profile(state: OnboardingState) -> str:
+async def route_after_discard_profile(state: OnboardingState) -> str:
     return "write_profile" if state.get("redraft_requested") else "__end__"

@@ -64,6 +64,6 @@ def make_save_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, Any]
     return save_draft
 
 
-def route_after_save_draft(state: SalesState, runtime: Runtime[SalesContext]) -> str:
+async def route_after_save_draft(state: SalesState, runtime: Runtime[SalesContext]) -> str:
     """The agent approves what its approval mode allows; everything else waits."""
     return "approve_draft" if verdict_on_draft(state, runtime).approve else "request_approval"

@@ -55,9 +55,9 @@ def make_schedule_follow_up(store: SalesStore) -> Callable[..., Awaitable[dict[s
     return schedule_follow_up
 
 
-def route_after_sales_send(state: SalesState) -> str:
+async def route_after_sales_send(state: SalesState) -> str:
     """As `route_after_send`; a sales message that went out goes on to its follow-up."""
-    after = route_after_send(state)
+    after = await route_after_send(state)
     sent = (state.get("send_result") or {}).get("status") in SENT
     if after == "__end__" and sent and state["decision"].get("reason") in FOLLOWED_UP:
         return "schedule_follow_up"

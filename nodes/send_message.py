@@ -326,7 +326,7 @@ def make_send_node(
     return send
 
 
-def route_after_send(state: SalesState) -> str:
+async def route_after_send(state: SalesState) -> str:
     """A send moved to later (quiet hours) or held for the lead's answer waits again at the
     approval interrupt; anything else ends the run."""
     if state.get("approval"):

@@ -154,7 +154,7 @@ async def should_act(state: SalesState, runtime: Runtime[SalesContext]) -> dict[
     }
 
 
-def route_after_should_act(state: SalesState) -> str:
+async def route_after_should_act(state: SalesState) -> str:
     decision = state["decision"]
     if decision.get("withdraw_pending"):
         return "withdraw_draft"

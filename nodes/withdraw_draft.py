@@ -36,7 +36,7 @@ def make_withdraw_draft(store: SalesStore) -> Callable[..., Awaitable[dict[str, 
     return withdraw_draft
 
 
-def route_after_withdraw_draft(state: SalesState) -> str:
+async def route_after_withdraw_draft(state: SalesState) -> str:
     if state.get("approval"):
         return "request_approval"  # kept: the queued decision resumes it
     # A lead's message withdraws the stale draft and gets one that answers it.
