@@ -9,7 +9,6 @@ failed, never the words that tripped them.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,12 +16,11 @@ from langgraph.runtime import Runtime
 
 from domain import findings as rules
 from domain.findings import finding, generic_feedback
-from domain.lexicon import lexicon_findings
 from domain.slots import without_slots
 from graphs.context import SalesContext
 from graphs.state import SalesState
 from nodes.draft_message import profile_for_lead
-from tools.judge import Judge
+from tools.judge import Judge, scan_lexicon
 
 
 def make_check_draft(judge: Judge) -> Callable[..., Awaitable[dict[str, Any]]]:
@@ -35,7 +33,7 @@ def make_check_draft(judge: Judge) -> Callable[..., Awaitable[dict[str, Any]]]:
             problems.append(finding(rules.SLOT, "", "repeats the text the creator rejected"))
         if problems:
             # Failed already: the wording is still named for the redraft, without a model call.
-            problems.extend(await asyncio.to_thread(lexicon_findings, own_words))
+            problems.extend(await scan_lexicon(own_words))
         else:
             text = f"{draft.get('subject') or ''}\n{draft.get('body') or ''}".strip()
             problems.extend(

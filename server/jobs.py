@@ -112,11 +112,12 @@ class JobQueue:
         @self.app.task(name="process_event", retry=RETRY, pass_context=True)
         async def process_event_task(context: JobContext, event_id: str) -> None:
             try:
-                await sales.process_event(event_id)
+                others_queued = await sales.process_event(event_id)
             except Exception as exc:
                 await self._note_event_failure(context, event_id, exc)
                 raise
-            await self._process_events_queued_behind(context, sales)
+            if others_queued:
+                await self._process_events_queued_behind(context, sales)
 
         @self.app.task(name=FIRE_TIMER, retry=RETRY, pass_context=True)
         async def fire_timer_task(context: JobContext, timer_id: str) -> None:
@@ -186,7 +187,8 @@ class JobQueue:
         queue are handled here, in order, at once, rather than each waiting for the worker's
         next poll (the thread's lock holds their jobs back until this one ends). Their jobs
         stay queued and find their event processed; one whose event fails here retries it
-        as usual, so nothing is lost."""
+        as usual, so nothing is lost. Called when the event's finish saw others of its
+        thread queued (no round trip to look when there are none)."""
         thread_id = context.job.lock
         if thread_id is None:
             return
@@ -198,13 +200,15 @@ class JobQueue:
                 return  # the thread's next job is of another kind: it keeps its turn
             handled.append(job["id"])
             try:
-                await sales.process_event(job["args"]["event_id"])
+                others_queued = await sales.process_event(job["args"]["event_id"])
             except Exception:
                 log.warning(
                     "event %s failed in a burst; its own job retries it",
                     job["args"]["event_id"],
                     exc_info=True,
                 )
+                return
+            if not others_queued:
                 return
 
     async def _note_event_failure(self, context: JobContext, event_id: str, exc: Exception) -> None:

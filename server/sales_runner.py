@@ -182,13 +182,15 @@ class SalesRunner:
     def _config(thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}}
 
-    async def process_event(self, event_id: str) -> None:
+    async def process_event(self, event_id: str) -> bool:
+        """Decide the event (a graph run, or the quiet path) and record the outcome. True
+        when other events of its thread may wait behind it (the job goes on with them)."""
         async with self._pool.connection() as conn:
             # The event with its lead, agent and profile version in one round trip; the
             # profile itself from the cache (a new version is a new key).
             event = await event_log.event_to_run(conn, event_id)
             if event is None or event["consumer"] is None or event["status"] != "queued":
-                return  # unknown, or already handled by an earlier attempt
+                return True  # unknown, or handled by an earlier attempt: look behind it
             version = event["profile_version"] or 0
             profile = (
                 await self._profiles.get(
@@ -224,34 +226,34 @@ class SalesRunner:
         outcome = outcome_of(values)
         async with self._pool.connection() as conn:
             if outcome["reason"] not in COMPLIANCE_REASONS:
-                await self._finish_event(conn, event, outcome, values)
-            else:
-                async with conn.transaction():  # the rule's audit entry with the decision
-                    await self._finish_event(conn, event, outcome, values)
-                    await audit_trail.audit_thread(
-                        conn,
-                        event["thread_id"],
-                        "agent",
-                        "draft_not_written",
-                        {"event_id": event["id"], "rule": outcome["reason"]},
-                    )
+                return await self._finish_event(conn, event, outcome, values)
+            async with conn.transaction():  # the rule's audit entry with the decision
+                others_queued = await self._finish_event(conn, event, outcome, values)
+                await audit_trail.audit_thread(
+                    conn,
+                    event["thread_id"],
+                    "agent",
+                    "draft_not_written",
+                    {"event_id": event["id"], "rule": outcome["reason"]},
+                )
+            return others_queued
 
     @staticmethod
     async def _finish_event(
         conn: Any, event: dict[str, Any], outcome: dict[str, Any], values: dict[str, Any]
-    ) -> None:
+    ) -> bool:
         """Record the decision; a sales run also saves the lead's context, and whether its
-        graph still waits (a booking's thread keeps its own context in its checkpoint)."""
+        graph still waits (a booking's thread keeps its own context in its checkpoint).
+        True when other events of the thread wait."""
         if graph_of_thread(event["thread_id"]) == SALES:
-            await event_log.finish_event_and_context(
+            return await event_log.finish_event_and_context(
                 conn,
                 event,
                 outcome,
                 values.get("context") or {},
                 run_open=values.get("approval") is not None,
             )
-        else:
-            await event_log.finish_event(conn, event["id"], "processed", outcome)
+        return await event_log.finish_event(conn, event["id"], "processed", outcome)
 
     async def fire_timer(self, timer_id: str) -> None:
         """A timer is due: it becomes a `timer` event on its thread (once, however often

@@ -120,6 +120,19 @@ def not_judged(reason: str) -> Finding:
     return finding(NOT_JUDGED, "", f"not judged: the judge did not answer ({reason[:200]})")
 
 
+# The lexicon scans about a character a microsecond: a draft of a few hundred characters
+# is scanned on the event loop (a thread hop costs more than that), a longer text in a
+# thread, so the loop is never held for more than about a millisecond.
+SCAN_ON_LOOP_CHARS = 1_000
+
+
+async def scan_lexicon(text: str) -> list[Finding]:
+    """`lexicon_findings`, off the loop when the text is long."""
+    if len(text) <= SCAN_ON_LOOP_CHARS:
+        return lexicon_findings(text)
+    return await asyncio.to_thread(lexicon_findings, text)
+
+
 class LexiconJudge:
     """No model: the multilingual lexicon covers the rubric (it cannot see invented services;
     those are the fact slots' job)."""
@@ -129,7 +142,7 @@ class LexiconJudge:
     async def judge(
         self, text: str, profile: dict[str, Any], *, own_words: str | None = None
     ) -> list[Finding]:
-        return await asyncio.to_thread(lexicon_findings, text if own_words is None else own_words)
+        return await scan_lexicon(text if own_words is None else own_words)
 
 
 class LLMJudge:

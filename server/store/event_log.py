@@ -89,19 +89,31 @@ async def list_events(
     return to_page(rows, limit, at_key="received_at")
 
 
+# Whether other events of the finished event's thread still wait for their turn.
+OTHERS_QUEUED = """
+    EXISTS (SELECT 1 FROM events q
+             WHERE q.thread_id = events.thread_id AND q.status = 'queued' AND q.id <> events.id)
+    AS others_queued"""
+
+
 async def finish_event(
     conn: AsyncConnection,
     event_id: str,
     status: str,
     decision: dict[str, Any] | None,
     error: str | None = None,
-) -> None:
-    await conn.execute(
-        """
+) -> bool:
+    """Record the event's outcome; True when other events of its thread wait (its job
+    goes on with them: server.jobs)."""
+    row = await one(
+        conn,
+        f"""
         UPDATE events SET status = %s, decision = %s, error = %s, processed_at = now()
-         WHERE id = %s""",
+         WHERE id = %s
+        RETURNING {OTHERS_QUEUED}""",
         (status, Jsonb(decision) if decision else None, error, event_id),
     )
+    return bool(row and row["others_queued"])
 
 
 async def note_event_error(conn: AsyncConnection, event_id: str, error: str) -> None:
@@ -169,12 +181,13 @@ async def finish_event_and_context(
     decision: dict[str, Any],
     context: dict[str, Any],
     run_open: bool,
-) -> None:
+) -> bool:
     """Mark the event processed and save the lead's context as the run left it, with
     whether the thread's graph still waits (`run_open`): one statement, so all happen or
-    none, in one round trip."""
-    await conn.execute(
-        """
+    none, in one round trip. True when other events of the thread wait, as `finish_event`."""
+    row = await one(
+        conn,
+        f"""
         WITH saved AS (
             INSERT INTO consumer_context (creator_id, consumer_id, context, run_open)
             VALUES (%(creator_id)s, %(consumer_id)s, %(context)s, %(run_open)s)
@@ -182,7 +195,8 @@ async def finish_event_and_context(
                 run_open = excluded.run_open, updated_at = now())
         UPDATE events SET status = 'processed', decision = %(decision)s, error = NULL,
                processed_at = now()
-         WHERE id = %(id)s""",
+         WHERE id = %(id)s
+        RETURNING {OTHERS_QUEUED}""",
         {
             "creator_id": event["creator_id"],
             "consumer_id": event["consumer_id"],
@@ -192,6 +206,7 @@ async def finish_event_and_context(
             "id": event["id"],
         },
     )
+    return bool(row and row["others_queued"])
 
 
 async def insert_timer_event(conn: AsyncConnection, timer: Row, event_id: str) -> None:

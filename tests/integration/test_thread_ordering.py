@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 import psycopg
 
 from domain.thread_ids import sales_thread_id
+from server.store import event_log
+from server.store.rows import ALL_CREATORS
 from tests.conftest import create_consumer, create_creator, running_service, wait_for_event
 
 LEADS = [
@@ -119,3 +121,34 @@ async def test_a_burst_on_one_thread_is_handled_by_the_job_that_runs_first(datab
     assert processed == sorted(processed)
     # The second and third were processed before their own jobs even started.
     assert all(started is None or processed_at < started for _, processed_at, started in rows[1:])
+
+
+async def test_an_events_finish_says_whether_others_of_its_thread_wait(database_url):
+    """The job goes on with a burst only when the finish saw one: the finish counts the
+    thread's other queued events, not itself and not another thread's."""
+    start = datetime(2026, 11, 2, 5, 30)
+    async with running_service(database_url, run_worker=False) as client:
+        await create_creator(client, "ajay_shenoy")
+        for lead in LEADS:
+            await create_consumer(client, lead)
+        ids = {}
+        for lead, n in [(LEADS[0], 0), (LEADS[0], 1), (LEADS[1], 2)]:
+            answer = await client.post(
+                "/events",
+                json={
+                    "creator_id": "ajay_shenoy",
+                    "consumer_id": lead["external_id"],
+                    "type": "page_view",
+                    "payload": {},
+                    "occurred_at": (start + timedelta(minutes=n)).isoformat() + "Z",
+                },
+            )
+            ids[n] = answer.json()["event_id"]
+    decision = {"act": False, "reason": "seen_recently"}
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        conn.row_factory = psycopg.rows.dict_row
+        first = await event_log.get_event(conn, ALL_CREATORS, ids[0])
+        assert await event_log.finish_event_and_context(conn, first, decision, {}, False)
+        # The other lead's event is queued too, on its own thread: it does not count.
+        assert not await event_log.finish_event(conn, ids[1], "processed", decision)
+        assert not await event_log.finish_event(conn, ids[2], "processed", decision)
