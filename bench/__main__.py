@@ -36,7 +36,9 @@ async def _run_targets(config: BenchConfig, server_url: str, folder: Path) -> di
     database, right after the quiet rounds' pair so both sides share the load."""
     base_db = create_database(server_url, "bench_new_leads")
     try:
-        base_rate = await run_new_lead_baseline(base_db, config.new_leads, config.concurrency)
+        base_cold, base_rate = await run_new_lead_baseline(
+            base_db, config.new_leads, config.concurrency, config.new_lead_warm_up
+        )
     finally:
         drop_database(server_url, base_db)
     service_db = create_database(server_url, "bench_targets")
@@ -44,7 +46,11 @@ async def _run_targets(config: BenchConfig, server_url: str, folder: Path) -> di
         figures = await run_service_targets(service_db, folder, config)
     finally:
         drop_database(server_url, service_db)
-    return {"baseline_new_lead_events_per_s": base_rate, **figures}
+    return {
+        "baseline_new_lead_cold_events_per_s": base_cold,
+        "baseline_new_lead_events_per_s": base_rate,
+        **figures,
+    }
 
 
 async def run_rounds(config: BenchConfig, server_url: str, folder: Path) -> list[RoundResult]:

@@ -5,7 +5,8 @@ update_context -> should_act -> draft -> save -> request_approval (`interrupt()`
 
 compiled with `AsyncPostgresSaver` as the quiet baseline is (default durability, the saver's
 default lock, a pool of 10 connections), run by `concurrency` asyncio tasks in this process
-on each new lead's first page view; a run ends at the interrupt, as the service's does."""
+on each new lead's first page view; a run ends at the interrupt, as the service's does.
+Warm-up leads go first, the same way (bench/config.py says why)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ from psycopg_pool import AsyncConnectionPool
 from bench.baseline import BareState, bare_saver, should_act, update_context
 from bench.new_leads import first_view
 from bench.workload import CREATOR, lead_ids
-
-WARM_UP_LEADS = 4
 
 
 class DraftingState(BareState, total=False):
@@ -84,8 +83,19 @@ async def _run_leads(graph: Any, leads: list[str]) -> None:
         assert result.get("__interrupt__"), "a new lead's run ends at the approval interrupt"
 
 
-async def run_new_lead_baseline(database_url: str, leads: int, concurrency: int) -> float:
-    """Events per second over `leads` new leads' first views, on an empty database."""
+async def _run_concurrently(graph: Any, names: list[str], concurrency: int) -> float:
+    """Events per second over the leads' first views, `concurrency` at a time."""
+    clients = min(concurrency, len(names))
+    started = time.perf_counter()
+    await asyncio.gather(*(_run_leads(graph, names[w::clients]) for w in range(clients)))
+    return len(names) / (time.perf_counter() - started)
+
+
+async def run_new_lead_baseline(
+    database_url: str, leads: int, concurrency: int, warm_up: int
+) -> tuple[float, float]:
+    """Events per second over `warm_up` new leads' first views on an empty database (cold),
+    then over `leads` more (measured)."""
     async with bare_saver(database_url) as (pool, saver):
         async with pool.connection() as conn:
             await conn.execute(
@@ -93,10 +103,5 @@ async def run_new_lead_baseline(database_url: str, leads: int, concurrency: int)
                 " body text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
             )
         graph = build_drafting_graph(pool).compile(checkpointer=saver)
-        await _run_leads(graph, lead_ids("newwarm", WARM_UP_LEADS))
-
-        names = lead_ids("new", leads)
-        clients = min(concurrency, len(names))
-        started = time.perf_counter()
-        await asyncio.gather(*(_run_leads(graph, names[w::clients]) for w in range(clients)))
-        return len(names) / (time.perf_counter() - started)
+        cold = await _run_concurrently(graph, lead_ids("newwarm", warm_up), concurrency)
+        return cold, await _run_concurrently(graph, lead_ids("new", leads), concurrency)

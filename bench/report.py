@@ -12,7 +12,7 @@ from typing import Any
 
 from bench.config import BenchConfig
 from bench.measure import METRICS
-from bench.report_targets import details_table, targets_table
+from bench.report_targets import cold_start_line, details_table, targets_table
 
 COMMAND = "make bench"
 
@@ -87,10 +87,12 @@ def render(
         f"({config.concurrency} at a time), {config.burst_leads} bursts of three per round "
         "(`BENCH_EVENTS`, `BENCH_ROUNDS`, `BENCH_LEADS`, `BENCH_CONCURRENCY`, "
         "`BENCH_BURST_LEADS`; `BENCH_DATABASE_URL` for an existing Postgres); then, per "
-        f"round, {config.new_leads} new leads per side, their drafts approved at "
+        f"round, {config.new_lead_warm_up} new leads per side to warm up and "
+        f"{config.new_leads} measured, the measured ones' drafts approved at "
         f"{config.approval_rate:g}/s, {config.thread_events} events on one thread and "
         f"{config.ingest_seconds:g} s of events offered at {config.ingest_rate:g}/s "
-        "(`BENCH_NEW_LEADS`, `BENCH_APPROVAL_RATE`, `BENCH_THREAD_EVENTS`, "
+        "(`BENCH_NEW_LEAD_WARM_UP`, `BENCH_NEW_LEADS`, `BENCH_APPROVAL_RATE`, "
+        "`BENCH_THREAD_EVENTS`, "
         "`BENCH_INGEST_RATE`, `BENCH_INGEST_SECONDS`).",
         "- Service topology: "
         + (
@@ -108,6 +110,8 @@ def render(
         "(how each is measured: below).",
         "",
         *targets_table(rounds),
+        "",
+        cold_start_line(rounds, config.new_lead_warm_up),
         "",
         "## Quiet events",
         "",
@@ -204,8 +208,12 @@ def render(
         "`checkpoint_blobs` and `checkpoint_writes` over the measured stretch, per event.",
         "- **New leads** (`bench/new_leads.py`, `bench/baseline_new_leads.py`): each new "
         "lead's first page view, which drafts (the template drafter, no model) and stops at "
-        "the approval interrupt; events / wall time over the leads, 32 at a time, after four "
-        "warm-up leads. The service: `POST /events` until the event leaves `queued` (its "
+        "the approval interrupt; events / wall time over the leads, 32 at a time, after the "
+        "warm-up leads, run the same way on both sides: a fresh service's pooled connections "
+        "each plan a statement about ten times before they reuse one plan (Postgres plans a "
+        "prepared statement's first five executions for their parameters; psycopg prepares "
+        "on the fifth use), which its first 200 new leads pay (the cold start line above). "
+        "The service: `POST /events` until the event leaves `queued` (its "
         "draft is pending then), on a second service of the same topology on its own fresh "
         "database. The baseline: a bare graph `update_context -> should_act -> draft -> save "
         "-> request_approval`, where `draft` fills a one-line template, `save` inserts the "

@@ -87,6 +87,8 @@ TARGETS = (
 
 # Figures behind the targets, per round: (key in RoundResult.targets, column heading).
 DETAILS = (
+    ("baseline_new_lead_cold_events_per_s", "cold new leads/s, baseline"),
+    ("new_lead_cold_events_per_s", "cold new leads/s, service"),
     ("baseline_new_lead_events_per_s", "new leads/s, baseline"),
     ("new_lead_events_per_s", "new leads/s, service"),
     ("approvals_sent", "approvals sent"),
@@ -137,6 +139,29 @@ def targets_table(rounds: list[Any]) -> list[str]:
             f"| {target.label} | {spread}{unit} | {target.wording()} | {verdict(target, values)} |"
         )
     return lines
+
+
+def cold_start_line(rounds: list[Any], warm_up: int) -> str:
+    """The new-lead ratio over the warm-up leads, which a fresh service runs cold."""
+    values = [
+        v
+        for v in (
+            _ratio(
+                r.targets.get("new_lead_cold_events_per_s"),
+                r.targets.get("baseline_new_lead_cold_events_per_s"),
+            )
+            for r in rounds
+        )
+        if v is not None
+    ]
+    if not values:
+        return "Cold start: not measured."
+    spread = " / ".join(_fmt(v) for v in (min(values), statistics.median(values), max(values)))
+    return (
+        f"Cold start, not a target: over the {warm_up} new leads each side runs first, on a "
+        f"fresh service, the new-lead ratio is {spread} x (min / median / max). The target's "
+        "figure is over the leads that follow them (bench/config.py says why)."
+    )
 
 
 def details_table(rounds: list[Any]) -> list[str]:

@@ -30,7 +30,6 @@ from bench.service_run import (
 )
 from bench.workload import client_queues, lead_body, lead_ids
 
-WARM_UP_LEADS = 4
 THREAD_LEAD = "thread-0000"
 INGEST_LEADS = 64
 
@@ -38,7 +37,8 @@ INGEST_LEADS = 64
 async def run_service_targets(
     database_url: str, folder: Path, config: BenchConfig
 ) -> dict[str, float | None]:
-    warm_names, new_names = lead_ids("newwarm", WARM_UP_LEADS), lead_ids("new", config.new_leads)
+    warm_names = lead_ids("newwarm", config.new_lead_warm_up)
+    new_names = lead_ids("new", config.new_leads)
     numbered = warm_names + new_names
     numbers = {lead: new_lead_whatsapp(n) for n, lead in enumerate(numbered)}
     ingest_names = lead_ids("ingest", INGEST_LEADS)
@@ -70,7 +70,9 @@ async def run_service_targets(
             watcher = asyncio.create_task(watch.run())
             lean = LeanHttp(service.base_url, auth)
             try:
-                await run_new_leads(lean, watch, conn, warm_names, config.concurrency)
+                cold_rate, _ = await run_new_leads(
+                    lean, watch, conn, warm_names, config.concurrency
+                )
                 new_rate, approvals = await run_new_leads(
                     lean, watch, conn, new_names, config.concurrency
                 )
@@ -93,4 +95,10 @@ async def run_service_targets(
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await watcher
-    return {"new_lead_events_per_s": new_rate, **sent, **thread, **ingest}
+    return {
+        "new_lead_cold_events_per_s": cold_rate,
+        "new_lead_events_per_s": new_rate,
+        **sent,
+        **thread,
+        **ingest,
+    }

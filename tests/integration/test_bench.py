@@ -17,6 +17,7 @@ def test_a_tiny_bench_round_reports_both_sides(pg_server_url, tmp_path):
         leads=4,
         concurrency=4,
         burst_leads=1,
+        new_lead_warm_up=3,
         new_leads=6,
         thread_events=12,
         ingest_seconds=0.5,
@@ -38,7 +39,8 @@ def test_a_tiny_bench_round_reports_both_sides(pg_server_url, tmp_path):
     assert set(result.extra["reasons"]) <= {"booking_welcome", "seen_recently"}
     assert result.extra["burst_second_after_first_ms"] > 0
     targets = result.targets
-    assert targets["baseline_new_lead_events_per_s"] > 0 and targets["new_lead_events_per_s"] > 0
+    for side in ("baseline_new_lead", "new_lead"):
+        assert targets[f"{side}_events_per_s"] > 0 and targets[f"{side}_cold_events_per_s"] > 0
     # Every approved draft reached the stand-in: each latency is from its POST to its send.
     assert targets["approvals_sent"] == targets["approvals"] == 6
     assert 0 < targets["approval_p50_ms"] <= targets["approval_p99_ms"]
@@ -48,6 +50,7 @@ def test_a_tiny_bench_round_reports_both_sides(pg_server_url, tmp_path):
     assert "| throughput (events/s) |" in text and "service / baseline" in text
     assert "2nd event:" in text and "Postgres" in text
     assert "## Issue 10's targets" in text
+    assert "Cold start, not a target: over the 3 new leads" in text
     for label in (
         "new-lead (draft + interrupt) throughput",
         "approve-to-provider-call p99",
