@@ -131,65 +131,77 @@ async def decide(
     Every caller passes one of those types (the API's body is a ReviewResponse, the inbox
     builds its own). Raises HTTPException: 404 (not the caller's), 422 (a bad edit),
     EditHasFindings (409), or 409 when it was decided already (nothing is sent twice).
+    One transaction: a draft past its TTL expires in it (committed, then the 409), any
+    other answer but success leaves nothing behind.
     """
-    async with services.pool.connection() as conn, conn.transaction():
-        approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
-        if approval is None:
-            raise HTTPException(404, f"approval {approval_id!r} not found")
-        caller.write(approval["creator_id"])
-        # Past its TTL it expires now (committed), whatever the sweep's timing.
-        expired = await expire_and_resume(conn, services.jobs, approval_id) is not None
-    if expired:
-        raise HTTPException(409, expired_detail(approval_id))
-    async with services.pool.connection() as conn, conn.transaction():
-        approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
-        if approval is None:
-            raise HTTPException(404, f"approval {approval_id!r} not found")
-        findings: list[Finding] = []
-        if decision["type"] == "edit":
-            if problem := edit_problem(approval, decision):
-                raise HTTPException(422, problem)
-            findings = await _check_edit(conn, approval, decision)
-        status = STATUS_OF_DECISION[decision["type"]]
-        note = None
-        if (
-            approval["kind"] == "message"
-            and decision["type"] == "reject"
-            and decision.get("message")
-            and not services.drafter_revises
-        ):
-            note = FEEDBACK_NEEDS_MODEL
-        decided = await approval_queue.decide_approval(
-            conn, approval_id, status, {"decisions": [decision]}, note
-        )
-        if decided is None:
-            # Decided meanwhile, or erased with its lead while this request waited for it.
-            now = await approval_queue.approval_status(conn, approval_id)
-            if now is None:
+    async with services.pool.connection() as conn:
+        async with conn.transaction():
+            approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
+            if approval is None:
                 raise HTTPException(404, f"approval {approval_id!r} not found")
-            if now == "expired":
-                raise HTTPException(409, expired_detail(approval_id))
-            if now == "agent_approved":
-                raise HTTPException(
-                    409,
-                    f"approval {approval_id!r} was approved by the agent and is sent after its "
-                    f"undo window; POST /approvals/{approval_id}/cancel stops it",
-                )
-            raise HTTPException(409, f"approval {approval_id!r} is already {now}")
-        await audit_trail.audit(
-            conn,
-            approval["creator_id"],
-            caller.actor,
-            f"draft_{status}",
-            {
-                "approval_id": approval_id,
-                "decision": decision,
-                # An edit sent despite findings: what they were, and that the creator confirmed.
-                **({"findings": findings, "confirmed": True} if findings else {}),
-            },
-            thread_id=approval["thread_id"],
-        )
-        await services.jobs.enqueue_resume(conn, approval)
+            caller.write(approval["creator_id"])
+            # Past its TTL it expires now, whatever the sweep's timing.
+            expired = await expire_and_resume(conn, services.jobs, approval_id) is not None
+            if not expired:
+                return await _record_decision(conn, services, caller, approval, decision)
+    raise HTTPException(409, expired_detail(approval_id))
+
+
+async def _record_decision(
+    conn: Any,
+    services: Services,
+    caller: Caller,
+    approval: dict[str, Any],
+    decision: dict[str, Any],
+) -> dict[str, Any]:
+    """`decide`'s compare-and-set on a draft within its TTL, its audit entry and the resume
+    job, in the caller's transaction."""
+    approval_id = approval["id"]
+    findings: list[Finding] = []
+    if decision["type"] == "edit":
+        if problem := edit_problem(approval, decision):
+            raise HTTPException(422, problem)
+        findings = await _check_edit(conn, approval, decision)
+    status = STATUS_OF_DECISION[decision["type"]]
+    note = None
+    if (
+        approval["kind"] == "message"
+        and decision["type"] == "reject"
+        and decision.get("message")
+        and not services.drafter_revises
+    ):
+        note = FEEDBACK_NEEDS_MODEL
+    decided = await approval_queue.decide_approval(
+        conn, approval_id, status, {"decisions": [decision]}, note
+    )
+    if decided is None:
+        # Decided meanwhile, or erased with its lead while this request waited for it.
+        now = await approval_queue.approval_status(conn, approval_id)
+        if now is None:
+            raise HTTPException(404, f"approval {approval_id!r} not found")
+        if now == "expired":
+            raise HTTPException(409, expired_detail(approval_id))
+        if now == "agent_approved":
+            raise HTTPException(
+                409,
+                f"approval {approval_id!r} was approved by the agent and is sent after its "
+                f"undo window; POST /approvals/{approval_id}/cancel stops it",
+            )
+        raise HTTPException(409, f"approval {approval_id!r} is already {now}")
+    await audit_trail.audit(
+        conn,
+        approval["creator_id"],
+        caller.actor,
+        f"draft_{status}",
+        {
+            "approval_id": approval_id,
+            "decision": decision,
+            # An edit sent despite findings: what they were, and that the creator confirmed.
+            **({"findings": findings, "confirmed": True} if findings else {}),
+        },
+        thread_id=approval["thread_id"],
+    )
+    await services.jobs.enqueue_resume(conn, approval)
     return {"approval_id": approval_id, "status": status, "note": note}
 
 

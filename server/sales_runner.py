@@ -8,6 +8,7 @@ points are safe to run again after a crash: they look at the thread's checkpoint
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from langgraph.graph.state import CompiledStateGraph
@@ -311,27 +312,30 @@ class SalesRunner:
         graph = self.graph_for(config["configurable"]["thread_id"])
         return await graph.ainvoke(graph_input, config, context=context, durability=DURABILITY)
 
-    async def resume_approval(self, approval_id: str, final_attempt: bool = False) -> None:
-        async with self._pool.connection() as conn:
-            approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
-            consumer = (
-                await leads.get_lead(conn, approval["creator_id"], approval["consumer_id"])
-                if approval
-                else None
-            )
-        if approval is None or consumer is None:
-            return
-        answer = resume_value(approval["status"], approval["decision"])
-        if answer is None:
-            return  # nobody decided yet
+    async def _resume_run(
+        self,
+        approval: dict[str, Any],
+        answer: dict[str, Any],
+        consumer: dict[str, Any],
+        final_attempt: bool,
+    ) -> tuple[Any, dict[str, Any] | None]:
+        """Resume the thread's wait on the approval with the creator's answer; the state read
+        before, and the values the run ended with (None when it ran nothing)."""
+        approval_id = approval["id"]
         config = self._config(approval["thread_id"])
         graph = self.graph_for(approval["thread_id"])
-        snapshot = await graph.aget_state(config)
-        # Only a rejection can lead to a redraft; an approval goes straight to its send.
-        redraft_of = (
-            (approval, snapshot.values.get("event")) if approval["status"] == "rejected" else None
-        )
-        context = await self._context(approval["creator_id"], final_attempt, redraft_of)
+        if approval["status"] == "rejected":
+            # A rejection can lead to a redraft, which sees the conversation before the event
+            # the draft answered.
+            snapshot = await graph.aget_state(config)
+            redraft_of = (approval, snapshot.values.get("event"))
+            context = await self._context(approval["creator_id"], final_attempt, redraft_of)
+        else:
+            # Anything else goes straight to its send (or ends the wait): its context and the
+            # thread's state are read at once, as the send waits on both.
+            snapshot, context = await asyncio.gather(
+                graph.aget_state(config), self._context(approval["creator_id"], final_attempt)
+            )
         values = None
         if snapshot.tasks and not snapshot.interrupts:
             # An earlier attempt stopped after the creator's answer was read (it may have been
@@ -347,6 +351,23 @@ class SalesRunner:
             # update saved by a failed attempt would be applied again next to the retry's.
             resume = {**answer, "consumer": consumer_facts(consumer)}
             values = await self._run(Command(resume=resume), config, context)
+        return snapshot, values
+
+    async def resume_approval(self, approval_id: str, final_attempt: bool = False) -> None:
+        async with self._pool.connection() as conn:
+            approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
+            consumer = (
+                await leads.get_lead(conn, approval["creator_id"], approval["consumer_id"])
+                if approval
+                else None
+            )
+        if approval is None or consumer is None:
+            return
+        answer = resume_value(approval["status"], approval["decision"])
+        if answer is None:
+            return  # nobody decided yet
+        with reusing_reads():  # the state read first and the resumed run's own read are one
+            snapshot, values = await self._resume_run(approval, answer, consumer, final_attempt)
         if graph_of_thread(approval["thread_id"]) != SALES:
             return  # a booking's thread keeps its context in its checkpoint
         async with self._pool.connection() as conn:
