@@ -23,6 +23,17 @@ LEADS = [
 ]
 
 
+def page_view(lead: dict, occurred_at: datetime) -> dict:
+    """`POST /events`'s body: the lead views the creator's page at `occurred_at`."""
+    return {
+        "creator_id": "ajay_shenoy",
+        "consumer_id": lead["external_id"],
+        "type": "page_view",
+        "payload": {},
+        "occurred_at": occurred_at.isoformat() + "Z",
+    }
+
+
 async def test_concurrent_events_on_one_thread_keep_order_and_every_update(database_url):
     start = datetime(2026, 11, 2, 5, 30)
     async with running_service(database_url, worker_concurrency=8) as client:
@@ -30,16 +41,7 @@ async def test_concurrent_events_on_one_thread_keep_order_and_every_update(datab
         for lead in LEADS:
             await create_consumer(client, lead)
         posts = [
-            client.post(
-                "/events",
-                json={
-                    "creator_id": "ajay_shenoy",
-                    "consumer_id": lead["external_id"],
-                    "type": "page_view",
-                    "payload": {},
-                    "occurred_at": (start + timedelta(minutes=n)).isoformat() + "Z",
-                },
-            )
+            client.post("/events", json=page_view(lead, start + timedelta(minutes=n)))
             for n in range(15)
             for lead in LEADS
         ]
@@ -84,14 +86,7 @@ async def test_a_burst_on_one_thread_is_handled_by_the_job_that_runs_first(datab
         ids = []
         for n in range(3):  # queued while no worker runs: all waiting when one starts
             answer = await client.post(
-                "/events",
-                json={
-                    "creator_id": "ajay_shenoy",
-                    "consumer_id": lead["external_id"],
-                    "type": "page_view",
-                    "payload": {},
-                    "occurred_at": (start + timedelta(hours=30 * n)).isoformat() + "Z",
-                },
+                "/events", json=page_view(lead, start + timedelta(hours=30 * n))
             )
             assert answer.status_code == 202
             ids.append(answer.json()["event_id"])
@@ -134,14 +129,7 @@ async def test_an_events_finish_says_whether_others_of_its_thread_wait(database_
         ids = {}
         for lead, n in [(LEADS[0], 0), (LEADS[0], 1), (LEADS[1], 2)]:
             answer = await client.post(
-                "/events",
-                json={
-                    "creator_id": "ajay_shenoy",
-                    "consumer_id": lead["external_id"],
-                    "type": "page_view",
-                    "payload": {},
-                    "occurred_at": (start + timedelta(minutes=n)).isoformat() + "Z",
-                },
+                "/events", json=page_view(lead, start + timedelta(minutes=n))
             )
             ids[n] = answer.json()["event_id"]
     decision = {"act": False, "reason": "seen_recently"}
