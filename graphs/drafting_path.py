@@ -4,7 +4,7 @@ send. Each graph wires its own start (what it decides on) and what follows a sen
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from langgraph.graph import END, StateGraph
 
@@ -23,7 +23,7 @@ def add_drafting_path(
     builder: StateGraph,
     adapters: SalesAdapters,
     decided_at: str,
-    after_send: Callable[..., str],
+    after_send: Callable[..., Awaitable[str]],
     after_send_targets: list[str],
 ) -> None:
     """Add the shared nodes and edges; `decided_at` is the node whose decision they follow."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import unicodedata
 from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
@@ -122,13 +123,14 @@ def not_judged(reason: str) -> Finding:
 
 # The lexicon scans about a character a microsecond: a draft of a few hundred characters
 # is scanned on the event loop (a thread hop costs more than that), a longer text in a
-# thread, so the loop is never held for more than about a millisecond.
+# thread, so the loop is never held for more than about a millisecond. Only text already in
+# NFKC form counts as short: folding can make a character eighteen (U+FDFA).
 SCAN_ON_LOOP_CHARS = 1_000
 
 
 async def scan_lexicon(text: str) -> list[Finding]:
     """`lexicon_findings`, off the loop when the text is long."""
-    if len(text) <= SCAN_ON_LOOP_CHARS:
+    if len(text) <= SCAN_ON_LOOP_CHARS and unicodedata.is_normalized("NFKC", text):
         return lexicon_findings(text)
     return await asyncio.to_thread(lexicon_findings, text)
 

@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 import psycopg
 import pytest
-from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.errors import InvalidUpdateError
 from langgraph.types import Command
 
@@ -22,6 +21,7 @@ from domain.review import ReviewResponse
 from domain.thread_ids import sales_thread_id
 from graphs.sales import SalesAdapters, build_sales_graph
 from server import db
+from server.checkpoint_reads import ReusingSaver
 from server.jobs import schedule_timer_job
 from server.sales_runner import SalesRunner
 from server.store.sales_graph_store import PostgresSalesStore
@@ -49,7 +49,10 @@ class FaultPlan:
             raise InjectedFailure(f"injected failure at call {self.fail_at} ({name})")
 
 
-class FlakySaver(AsyncPostgresSaver):
+class FlakySaver(ReusingSaver):
+    """The service's saver (a state read handed on to the run that follows it, inside
+    `reusing_reads()`), failing where the plan says."""
+
     plan: FaultPlan
 
     async def aput(self, *args: Any, **kwargs: Any):

@@ -75,33 +75,32 @@ async def test_concurrent_events_on_one_thread_keep_order_and_every_update(datab
         assert processed == sorted(processed), "a thread's jobs ran out of arrival order"
 
 
-async def test_a_burst_on_one_thread_is_handled_by_the_job_that_runs_first(database_url):
-    """Three events waiting together: the first one's job handles all three, in order, each
-    with its own decision, so the second and third wait for no poll of the queue."""
+async def queue_burst(client) -> list[str]:
+    """Three events of one lead queued while no worker runs: all waiting when one starts."""
     start = datetime(2026, 11, 2, 5, 30)
-    async with running_service(database_url, run_worker=False) as client:
-        await create_creator(client, "ajay_shenoy")
-        lead = LEADS[0]
-        await create_consumer(client, lead)
-        ids = []
-        for n in range(3):  # queued while no worker runs: all waiting when one starts
-            answer = await client.post(
-                "/events", json=page_view(lead, start + timedelta(hours=30 * n))
-            )
-            assert answer.status_code == 202
-            ids.append(answer.json()["event_id"])
-        jobs = client.app.state.services.jobs
-        worker = asyncio.create_task(jobs.run_worker(4, 30.0))
-        try:
-            events = [await wait_for_event(client, event_id) for event_id in ids]
-        finally:
-            await jobs.shut_down_worker(worker, 30.0)
+    await create_creator(client, "ajay_shenoy")
+    await create_consumer(client, LEADS[0])
+    ids = []
+    for n in range(3):
+        answer = await client.post(
+            "/events", json=page_view(LEADS[0], start + timedelta(hours=30 * n))
+        )
+        assert answer.status_code == 202
+        ids.append(answer.json()["event_id"])
+    return ids
 
-    assert [e["decision"]["reason"] for e in events] == [
-        "new_lead",
-        "pending_approval",
-        "pending_approval",
-    ]
+
+async def run_worker_until_processed(client, ids: list[str]) -> list[dict]:
+    jobs = client.app.state.services.jobs
+    worker = asyncio.create_task(jobs.run_worker(4, 30.0))
+    try:
+        return [await wait_for_event(client, event_id) for event_id in ids]
+    finally:
+        await jobs.shut_down_worker(worker, 30.0)
+
+
+async def processed_and_started(database_url: str) -> list[tuple]:
+    """Per event, in queue order: its id, `processed_at` and its own job's first start."""
     async with await psycopg.AsyncConnection.connect(database_url) as conn:
         cur = await conn.execute(
             """SELECT e.id, e.processed_at, (
@@ -110,12 +109,44 @@ async def test_a_burst_on_one_thread_is_handled_by_the_job_that_runs_first(datab
                  FROM events e JOIN procrastinate_jobs j ON j.args->>'event_id' = e.id
                 ORDER BY j.id"""
         )
-        rows = await cur.fetchall()
+        return await cur.fetchall()
+
+
+async def test_a_burst_on_one_thread_is_handled_by_the_job_that_runs_first(database_url):
+    """Three events waiting together: the first one's job handles all three, in order, each
+    with its own decision, so the second and third wait for no poll of the queue."""
+    async with running_service(database_url, run_worker=False) as client:
+        ids = await queue_burst(client)
+        events = await run_worker_until_processed(client, ids)
+
+    assert [e["decision"]["reason"] for e in events] == [
+        "new_lead",
+        "pending_approval",
+        "pending_approval",
+    ]
+    rows = await processed_and_started(database_url)
     assert [r[0] for r in rows] == ids
     processed = [r[1] for r in rows]
     assert processed == sorted(processed)
-    # The second and third were processed before their own jobs even started.
-    assert all(started is None or processed_at < started for _, processed_at, started in rows[1:])
+    # All three were processed by the first job, before the second job even started (the
+    # thread's lock holds it back until the first job ends).
+    second_started = rows[1][2]
+    assert second_started is None or all(at < second_started for at in processed), rows
+
+
+async def test_a_job_whose_event_was_handled_already_goes_on_with_the_burst(database_url):
+    """A job that finds its event processed (handled by an earlier job's burst that stopped
+    at BURST_LIMIT, or a retry) still goes on with the events queued behind it."""
+    async with running_service(database_url, run_worker=False) as client:
+        ids = await queue_burst(client)
+        async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+            conn.row_factory = psycopg.rows.dict_row
+            decision = {"act": False, "reason": "seen_recently"}
+            await event_log.finish_event(conn, ids[0], "processed", decision)
+        await run_worker_until_processed(client, ids[1:])
+    rows = await processed_and_started(database_url)
+    second_started = rows[1][2]
+    assert second_started is None or all(r[1] < second_started for r in rows[1:]), rows
 
 
 async def test_an_events_finish_says_whether_others_of_its_thread_wait(database_url):

@@ -8,11 +8,19 @@ import json
 import pytest
 
 from domain.findings import INVENTED_SERVICE, OFFER, URGENCY
+from domain.lexicon import lexicon_findings
 from domain.marketplace import MarketplaceCreator
 from domain.profile_writing import build_profile
 from server.settings import Settings
 from tests.conftest import load_creator
-from tools.judge import JudgeVerdict, LexiconJudge, LLMJudge, judge_facts, verdict_findings
+from tools.judge import (
+    JudgeVerdict,
+    LexiconJudge,
+    LLMJudge,
+    judge_facts,
+    scan_lexicon,
+    verdict_findings,
+)
 from tools.llm import build_judge
 
 
@@ -118,3 +126,16 @@ async def test_the_lexicon_judge_reads_own_words_when_given():
     own_words = "The {{title:1}} is {{price:1}}: {{link:1}}"
     assert await judge.judge(rendered, {}, own_words=own_words) == []
     assert [f["rule"] for f in await judge.judge(rendered, {}, own_words="Hurry!")] == [URGENCY]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flat 50% off today only, guaranteed results!",  # short: scanned on the loop
+        "Book now, limited seats! " * 60,  # long: scanned in a thread
+        "\ufdfa guaranteed " * 10,  # short, but folding makes it long: in a thread
+    ],
+)
+async def test_scan_lexicon_finds_what_the_lexicon_finds_on_or_off_the_loop(text):
+    assert await scan_lexicon(text) == lexicon_findings(text)
+    assert lexicon_findings(text), "each text has something the lexicon names"
