@@ -10,6 +10,7 @@ from psycopg.types.json import Jsonb
 from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
 from server.store.rows import IN_SCOPE, Row, Scope, all_rows, one
 from server.store.sending_facts import DRAFTING_FACTS, DRAFTING_PARAMS
+from server.store.thread_state import events_queued_on
 
 # The link from a decision to the message it produced, for the event's readers.
 EVENT_VIEW = """
@@ -89,11 +90,10 @@ async def list_events(
     return to_page(rows, limit, at_key="received_at")
 
 
-# Whether other events of the finished event's thread still wait for their turn.
-OTHERS_QUEUED = """
-    EXISTS (SELECT 1 FROM events q
-             WHERE q.thread_id = events.thread_id AND q.status = 'queued' AND q.id <> events.id)
-    AS others_queued"""
+# Whether other events of the finished event's thread still wait for their turn: their
+# jobs are queued on the thread's lock (server.store.thread_state).
+OTHERS_QUEUED = f"""
+    {events_queued_on("events.thread_id", "events.id")} AS others_queued"""
 
 
 async def finish_event(

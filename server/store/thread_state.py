@@ -1,7 +1,8 @@
 """A conversation's machinery outside the app tables: its LangGraph checkpoints and its
 queued jobs (procrastinate, locked on the thread id). Removed by a lead's erasure; the
-thread's next queued job is read by a running job that handles the thread's burst of
-events; everything else reaches them through LangGraph and procrastinate."""
+thread's queued events are looked for when one of its events finishes, and its next
+queued job read by a running job that handles the thread's burst of events; everything
+else reaches them through LangGraph and procrastinate."""
 
 from __future__ import annotations
 
@@ -52,6 +53,19 @@ async def delete_checkpoints(conn: AsyncConnection, thread_id: str) -> int:
         cur = await conn.execute(f"DELETE FROM {table} WHERE thread_id = %s", (thread_id,))
         deleted += cur.rowcount
     return deleted
+
+
+def events_queued_on(thread_sql: str, but_event_sql: str) -> str:
+    """An SQL condition: the job queue holds an event of the thread `thread_sql` names,
+    other than `but_event_sql`, still waiting for its turn (a job whose event an earlier
+    burst handled does not count). Read in the finished event's own statement
+    (server.store.event_log), so its job looks behind it only when one waits; it scans the
+    queued jobs, as `next_queued_job` does."""
+    return f"""EXISTS (SELECT 1 FROM procrastinate_jobs j
+                        JOIN events q ON q.id = j.args->>'event_id'
+                        WHERE j.lock = {thread_sql} AND j.status = 'todo'
+                          AND j.task_name = 'process_event' AND q.status = 'queued'
+                          AND q.id <> {but_event_sql})"""
 
 
 async def next_queued_job(conn: AsyncConnection, thread_id: str, skip: list[int]) -> Row | None:
