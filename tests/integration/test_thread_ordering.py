@@ -10,7 +10,13 @@ import psycopg
 from domain.thread_ids import sales_thread_id
 from server.store import event_log
 from server.store.rows import ALL_CREATORS
-from tests.conftest import create_consumer, create_creator, running_service, wait_for_event
+from tests.conftest import (
+    create_consumer,
+    create_creator,
+    post_page_view,
+    running_service,
+    wait_for_event,
+)
 
 LEADS = [
     {
@@ -23,15 +29,8 @@ LEADS = [
 ]
 
 
-def page_view(lead: dict, occurred_at: datetime) -> dict:
-    """`POST /events`'s body: the lead views the creator's page at `occurred_at`."""
-    return {
-        "creator_id": "ajay_shenoy",
-        "consumer_id": lead["external_id"],
-        "type": "page_view",
-        "payload": {},
-        "occurred_at": occurred_at.isoformat() + "Z",
-    }
+def at(start: datetime, delta: timedelta) -> str:
+    return (start + delta).isoformat() + "Z"
 
 
 async def test_concurrent_events_on_one_thread_keep_order_and_every_update(database_url):
@@ -41,14 +40,12 @@ async def test_concurrent_events_on_one_thread_keep_order_and_every_update(datab
         for lead in LEADS:
             await create_consumer(client, lead)
         posts = [
-            client.post("/events", json=page_view(lead, start + timedelta(minutes=n)))
+            post_page_view(client, lead["external_id"], at(start, timedelta(minutes=n)))
             for n in range(15)
             for lead in LEADS
         ]
-        answers = await asyncio.gather(*posts)
-        assert {a.status_code for a in answers} == {202}
-        for answer in answers:
-            await wait_for_event(client, answer.json()["event_id"])
+        for event_id in await asyncio.gather(*posts):
+            await wait_for_event(client, event_id)
         for lead in LEADS:
             thread = (await client.get(f"/threads/ajay_shenoy/{lead['external_id']}")).json()
             # Fifteen views, none lost to a concurrent run on the same checkpoint.
@@ -80,14 +77,10 @@ async def queue_burst(client) -> list[str]:
     start = datetime(2026, 11, 2, 5, 30)
     await create_creator(client, "ajay_shenoy")
     await create_consumer(client, LEADS[0])
-    ids = []
-    for n in range(3):
-        answer = await client.post(
-            "/events", json=page_view(LEADS[0], start + timedelta(hours=30 * n))
-        )
-        assert answer.status_code == 202
-        ids.append(answer.json()["event_id"])
-    return ids
+    lead = LEADS[0]["external_id"]
+    return [
+        await post_page_view(client, lead, at(start, timedelta(hours=30 * n))) for n in range(3)
+    ]
 
 
 async def run_worker_until_processed(client, ids: list[str]) -> list[dict]:
@@ -159,10 +152,9 @@ async def test_an_events_finish_says_whether_others_of_its_thread_wait(database_
             await create_consumer(client, lead)
         ids = {}
         for lead, n in [(LEADS[0], 0), (LEADS[0], 1), (LEADS[1], 2)]:
-            answer = await client.post(
-                "/events", json=page_view(lead, start + timedelta(minutes=n))
+            ids[n] = await post_page_view(
+                client, lead["external_id"], at(start, timedelta(minutes=n))
             )
-            ids[n] = answer.json()["event_id"]
     decision = {"act": False, "reason": "seen_recently"}
     async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
         conn.row_factory = psycopg.rows.dict_row
