@@ -112,6 +112,10 @@ def _fmt(value: float | None) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
 
 
+def _spread(values: list[float]) -> str:
+    return " / ".join(_fmt(v) for v in (min(values), statistics.median(values), max(values)))
+
+
 def verdict(target: Target, values: list[float]) -> str:
     if not values:
         return "not measured"
@@ -129,11 +133,7 @@ def targets_table(rounds: list[Any]) -> list[str]:
     ]
     for target in TARGETS:
         values = [v for v in (target.figure(r) for r in rounds) if v is not None]
-        spread = (
-            " / ".join(_fmt(v) for v in (min(values), statistics.median(values), max(values)))
-            if values
-            else "n/a"
-        )
+        spread = _spread(values) if values else "n/a"
         unit = f" {target.unit}" if target.unit else ""
         lines.append(
             f"| {target.label} | {spread}{unit} | {target.wording()} | {verdict(target, values)} |"
@@ -156,7 +156,7 @@ def cold_start_line(rounds: list[Any], warm_up: int) -> str:
     ]
     if not values:
         return "Cold start: not measured."
-    spread = " / ".join(_fmt(v) for v in (min(values), statistics.median(values), max(values)))
+    spread = _spread(values)
     return (
         f"Cold start, not a target: over the {warm_up} new leads each side runs first, on a "
         f"fresh service, the new-lead ratio is {spread} x (min / median / max). The target's "
