@@ -4,6 +4,7 @@ recorded once (compare-and-set), audited, and handed to the worker to resume the
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import HTTPException
@@ -131,20 +132,36 @@ async def decide(
     Every caller passes one of those types (the API's body is a ReviewResponse, the inbox
     builds its own). Raises HTTPException: 404 (not the caller's), 422 (a bad edit),
     EditHasFindings (409), or 409 when it was decided already (nothing is sent twice).
-    One transaction: a draft past its TTL expires in it (committed, then the 409), any
-    other answer but success leaves nothing behind.
+    The decision, its audit entry and the resume job are one statement, taken only while
+    the draft is pending and within its TTL; a draft found past its TTL expires (committed,
+    then the 409). Any other answer but success leaves nothing behind.
     """
     async with services.pool.connection() as conn:
-        async with conn.transaction():
-            approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
-            if approval is None:
-                raise HTTPException(404, f"approval {approval_id!r} not found")
-            caller.write(approval["creator_id"])
-            # Past its TTL it expires now, whatever the sweep's timing.
-            expired = await expire_and_resume(conn, services.jobs, approval_id) is not None
-            if not expired:
-                return await _record_decision(conn, services, caller, approval, decision)
-    raise HTTPException(409, expired_detail(approval_id))
+        approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
+        if approval is None:
+            raise HTTPException(404, f"approval {approval_id!r} not found")
+        caller.write(approval["creator_id"])
+        # Before an edit's checks, as they would only be answered with this 409 anyway.
+        expired = _looks_expired(approval) and await _expire_if_due(conn, services, approval_id)
+        if expired == "expired":
+            raise HTTPException(409, expired_detail(approval_id))
+        return await _record_decision(conn, services, caller, approval, decision)
+
+
+def _looks_expired(approval: dict[str, Any]) -> bool:
+    """By this process's clock; the database's clock decides (the decision's statement
+    refuses a draft past its TTL, and the expiry is a compare-and-set of its own)."""
+    expires_at = approval.get("expires_at")
+    return expires_at is not None and expires_at <= datetime.now(UTC)
+
+
+async def _expire_if_due(conn: Any, services: Services, approval_id: str) -> str | None:
+    """Expire the draft if it is past its TTL (committed, with the resume that closes the
+    thread's wait); the approval's status after, None when there is no such approval."""
+    async with conn.transaction():
+        if await expire_and_resume(conn, services.jobs, approval_id) is not None:
+            return "expired"
+    return await approval_queue.approval_status(conn, approval_id)
 
 
 async def _record_decision(
@@ -154,8 +171,8 @@ async def _record_decision(
     approval: dict[str, Any],
     decision: dict[str, Any],
 ) -> dict[str, Any]:
-    """`decide`'s compare-and-set on a draft within its TTL, its audit entry and the resume
-    job, in the caller's transaction."""
+    """`decide`'s checks of an edit, then its compare-and-set on a draft within its TTL with
+    the audit entry and the resume job (one statement)."""
     approval_id = approval["id"]
     findings: list[Finding] = []
     if decision["type"] == "edit":
@@ -171,12 +188,30 @@ async def _record_decision(
         and not services.drafter_revises
     ):
         note = FEEDBACK_NEEDS_MODEL
-    decided = await approval_queue.decide_approval(
-        conn, approval_id, status, {"decisions": [decision]}, note
+    audit_entry = {
+        "consumer_id": audit_trail.consumer_of_thread(approval["thread_id"]),
+        "actor": caller.actor,
+        "action": f"draft_{status}",
+        "details": {
+            "approval_id": approval_id,
+            "decision": decision,
+            # An edit sent despite findings: what they were, and that the creator confirmed.
+            **({"findings": findings, "confirmed": True} if findings else {}),
+        },
+    }
+    decided = await approval_queue.decide_and_resume(
+        conn,
+        approval_id,
+        status,
+        {"decisions": [decision]},
+        note,
+        audit_entry,
+        services.jobs.resume_job(approval),
     )
     if decided is None:
-        # Decided meanwhile, or erased with its lead while this request waited for it.
-        now = await approval_queue.approval_status(conn, approval_id)
+        # Past its TTL (it expires now), decided meanwhile, or erased with its lead while
+        # this request waited for it.
+        now = await _expire_if_due(conn, services, approval_id)
         if now is None:
             raise HTTPException(404, f"approval {approval_id!r} not found")
         if now == "expired":
@@ -188,20 +223,6 @@ async def _record_decision(
                 f"undo window; POST /approvals/{approval_id}/cancel stops it",
             )
         raise HTTPException(409, f"approval {approval_id!r} is already {now}")
-    await audit_trail.audit(
-        conn,
-        approval["creator_id"],
-        caller.actor,
-        f"draft_{status}",
-        {
-            "approval_id": approval_id,
-            "decision": decision,
-            # An edit sent despite findings: what they were, and that the creator confirmed.
-            **({"findings": findings, "confirmed": True} if findings else {}),
-        },
-        thread_id=approval["thread_id"],
-    )
-    await services.jobs.enqueue_resume(conn, approval)
     return {"approval_id": approval_id, "status": status, "note": note}
 
 

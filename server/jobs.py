@@ -89,6 +89,11 @@ def _attempt(context: JobContext) -> int:
     return context.job.attempts + 1
 
 
+def _resume_task(approval: dict) -> str:
+    """A profile review resumes its onboarding run; a message draft its thread's run."""
+    return "resume_onboarding" if approval["kind"] == "profile" else RESUME_APPROVAL
+
+
 def _last_attempt(context: JobContext) -> bool:
     return _attempt(context) >= ATTEMPTS
 
@@ -226,27 +231,34 @@ class JobQueue:
         deferrer = self._tasks[task].configure(lock=lock, connection=conn)
         return await deferrer.defer_async(**kwargs)
 
-    def event_job(self, event_id: str, thread_id: str) -> dict[str, Any]:
-        """The event's `process_event` job as the columns procrastinate defers a job with,
-        for a statement that stores the event and queues it at once
-        (server.store.event_log.insert_queued_event)."""
-        task = self._tasks["process_event"]
+    def _job_columns(self, task_name: str, lock: str, **args: str) -> dict[str, Any]:
+        """A job as the columns procrastinate defers it with, for a statement that writes
+        something and queues its job at once (procrastinate_defer_jobs_v1, the function
+        its own `defer` calls, so the queue's triggers fire as for any job)."""
+        task = self._tasks[task_name]
         return {
             "queue_name": task.queue,
             "task_name": task.name,
             "priority": task.priority,
-            "lock": thread_id,
-            "args": {"event_id": event_id},
+            "lock": lock,
+            "args": args,
         }
+
+    def event_job(self, event_id: str, thread_id: str) -> dict[str, Any]:
+        """The event's `process_event` job (server.store.event_log.insert_queued_event)."""
+        return self._job_columns("process_event", thread_id, event_id=event_id)
+
+    def resume_job(self, approval: dict) -> dict[str, Any]:
+        """The job that resumes whatever waits on this approval, as columns
+        (server.store.approval_queue.decide_and_resume)."""
+        return self._job_columns(
+            _resume_task(approval), approval["thread_id"], approval_id=approval["id"]
+        )
 
     async def enqueue_resume(self, conn: AsyncConnection, approval: dict) -> int:
         """Resume whatever waits on this approval: a message draft or a profile review."""
-        if approval["kind"] == "profile":
-            return await self._defer(
-                "resume_onboarding", conn, approval["thread_id"], approval_id=approval["id"]
-            )
         return await self._defer(
-            "resume_approval", conn, approval["thread_id"], approval_id=approval["id"]
+            _resume_task(approval), conn, approval["thread_id"], approval_id=approval["id"]
         )
 
     async def enqueue_onboarding(self, conn: AsyncConnection, onboarding_id: str) -> int:

@@ -8,7 +8,7 @@ points are safe to run again after a crash: they look at the thread's checkpoint
 
 from __future__ import annotations
 
-import asyncio
+from dataclasses import replace
 from typing import Any
 
 from langgraph.graph.state import CompiledStateGraph
@@ -28,16 +28,13 @@ from server.draft_expiry import expire_if_due
 from server.profile_cache import ProfileCache
 from server.quiet_path import decide_without_graph
 from server.store import (
-    agent_settings,
     approval_queue,
     audit_trail,
     conversation_history,
-    creator_profiles,
     event_log,
     leads,
     thread_timers,
 )
-from server.store.rows import ALL_CREATORS
 
 # One checkpoint per run, written when it ends: at the approval interrupt, at its end, or
 # when a node raised. A process killed mid-run leaves the thread at its previous
@@ -158,25 +155,22 @@ class SalesRunner:
         """The graph whose thread this is (its id's namespace)."""
         return self._graphs[graph_of_thread(thread_id)]
 
-    async def _context(
-        self,
-        creator_id: str,
-        final_attempt: bool = False,
-        redraft_of: tuple[dict[str, Any], dict[str, Any] | None] | None = None,
+    async def _context_of_approval(
+        self, conn: AsyncConnection, approval: dict[str, Any], final_attempt: bool
     ) -> SalesContext:
-        """`redraft_of`: the approval the creator rejected and the event its draft answered,
-        when the model may write again (it sees the conversation, as the first draft did)."""
-        async with self._pool.connection() as conn:
-            profile = await creator_profiles.latest_profile(conn, creator_id)
-            agent = await agent_settings.agent_of_creator(conn, creator_id)
-            conversation = await conversation_for(conn, *redraft_of) if redraft_of else []
+        """A resumed run's context, from an approval read with its creator's agent and the
+        number of their latest approved profile (approval_queue.approval_to_resume); the
+        profile from the cache."""
+        version = approval["latest_profile_version"] or 0
+        profile = (
+            await self._profiles.get(
+                conn, approval["creator_id"], version, approval["latest_profile_approved_at"]
+            )
+            if version
+            else {}
+        )
         return sales_context(
-            creator_id,
-            agent,
-            profile["profile"] if profile else {},
-            profile["version"] if profile else 0,
-            final_attempt,
-            conversation,
+            approval["creator_id"], approval["agent"], profile, version, final_attempt
         )
 
     @staticmethod
@@ -313,29 +307,20 @@ class SalesRunner:
         return await graph.ainvoke(graph_input, config, context=context, durability=DURABILITY)
 
     async def _resume_run(
-        self,
-        approval: dict[str, Any],
-        answer: dict[str, Any],
-        consumer: dict[str, Any],
-        final_attempt: bool,
+        self, approval: dict[str, Any], answer: dict[str, Any], context: SalesContext
     ) -> tuple[Any, dict[str, Any] | None]:
         """Resume the thread's wait on the approval with the creator's answer; the state read
         before, and the values the run ended with (None when it ran nothing)."""
         approval_id = approval["id"]
         config = self._config(approval["thread_id"])
         graph = self.graph_for(approval["thread_id"])
+        snapshot = await graph.aget_state(config)
         if approval["status"] == "rejected":
             # A rejection can lead to a redraft, which sees the conversation before the event
             # the draft answered.
-            snapshot = await graph.aget_state(config)
-            redraft_of = (approval, snapshot.values.get("event"))
-            context = await self._context(approval["creator_id"], final_attempt, redraft_of)
-        else:
-            # Anything else goes straight to its send (or ends the wait): its context and the
-            # thread's state are read at once, as the send waits on both.
-            snapshot, context = await asyncio.gather(
-                graph.aget_state(config), self._context(approval["creator_id"], final_attempt)
-            )
+            async with self._pool.connection() as conn:
+                conversation = await conversation_for(conn, approval, snapshot.values.get("event"))
+            context = replace(context, conversation=conversation)
         values = None
         if snapshot.tasks and not snapshot.interrupts:
             # An earlier attempt stopped after the creator's answer was read (it may have been
@@ -349,25 +334,22 @@ class SalesRunner:
             # Fresh consumer facts ride in the resume value, not in `Command(update=...)`:
             # LangGraph keeps one resume value per interrupt (a retry replaces it), while an
             # update saved by a failed attempt would be applied again next to the retry's.
-            resume = {**answer, "consumer": consumer_facts(consumer)}
+            resume = {**answer, "consumer": consumer_facts(approval["consumer"])}
             values = await self._run(Command(resume=resume), config, context)
         return snapshot, values
 
     async def resume_approval(self, approval_id: str, final_attempt: bool = False) -> None:
         async with self._pool.connection() as conn:
-            approval = await approval_queue.get_approval(conn, ALL_CREATORS, approval_id)
-            consumer = (
-                await leads.get_lead(conn, approval["creator_id"], approval["consumer_id"])
-                if approval
-                else None
-            )
-        if approval is None or consumer is None:
-            return
-        answer = resume_value(approval["status"], approval["decision"])
-        if answer is None:
-            return  # nobody decided yet
+            # The approval with its lead, agent and profile version in one round trip.
+            approval = await approval_queue.approval_to_resume(conn, approval_id)
+            if approval is None or approval["consumer"] is None:
+                return
+            answer = resume_value(approval["status"], approval["decision"])
+            if answer is None:
+                return  # nobody decided yet
+            context = await self._context_of_approval(conn, approval, final_attempt)
         with reusing_reads():  # the state read first and the resumed run's own read are one
-            snapshot, values = await self._resume_run(approval, answer, consumer, final_attempt)
+            snapshot, values = await self._resume_run(approval, answer, context)
         if graph_of_thread(approval["thread_id"]) != SALES:
             return  # a booking's thread keeps its context in its checkpoint
         async with self._pool.connection() as conn:

@@ -7,6 +7,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
+from server.store.creator_profiles import LATEST_APPROVED_VERSION
 from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
 from server.store.rows import Row, Scope, all_rows, one
 
@@ -107,25 +108,76 @@ async def get_approval(conn: AsyncConnection, scope: Scope, approval_id: str) ->
     )
 
 
+async def approval_to_resume(conn: AsyncConnection, approval_id: str) -> Row | None:
+    """An approval with what resuming its thread reads, in one round trip: the lead
+    (`consumer`, None once erased), the creator's agent settings (`agent`) and the number
+    and approval time of their latest approved profile (`latest_profile_version`,
+    `latest_profile_approved_at`; the profile itself is cached by them)."""
+    return await one(
+        conn,
+        f"""
+        SELECT a.*, to_jsonb(c) AS consumer, to_jsonb(g) AS agent,
+               p.version AS latest_profile_version, p.approved_at AS latest_profile_approved_at
+          FROM approvals a
+          LEFT JOIN consumers c ON c.creator_id = a.creator_id AND c.id = a.consumer_id
+          LEFT JOIN agents g ON g.creator_id = a.creator_id
+          LEFT JOIN LATERAL ({LATEST_APPROVED_VERSION.format(creator="a.creator_id")}) p ON true
+         WHERE a.id = %s""",
+        (approval_id,),
+    )
+
+
 async def approval_status(conn: AsyncConnection, approval_id: str) -> str | None:
     row = await one(conn, "SELECT status FROM approvals WHERE id = %s", (approval_id,))
     return row["status"] if row else None
 
 
-async def decide_approval(
+async def decide_and_resume(
     conn: AsyncConnection,
     approval_id: str,
     status: str,
     decision: dict[str, Any],
-    status_reason: str | None = None,
+    status_reason: str | None,
+    audit_entry: dict[str, Any],
+    resume_job: dict[str, Any],
 ) -> Row | None:
-    """Compare-and-set: only a pending approval takes a decision. None if it was not pending."""
+    """Compare-and-set a decision on a pending draft still within its TTL, with its audit
+    entry (`audit_entry`: actor, action, details, consumer_id) and the job that resumes the
+    thread (`resume_job`: server.jobs.JobQueue.resume_job), in one statement: all or none,
+    in one round trip. None if the approval is not pending, or is past its TTL (the caller
+    tells which). The job goes in through procrastinate's own SQL function, so the queue's
+    triggers (the worker's wake-up) fire as for any job."""
     return await one(
         conn,
-        """
-        UPDATE approvals SET status = %s, decision = %s, status_reason = %s, decided_at = now()
-         WHERE id = %s AND status = 'pending' RETURNING *""",
-        (status, Jsonb(decision), status_reason, approval_id),
+        f"""
+        WITH decided AS (
+            UPDATE approvals a
+               SET status = %(status)s, decision = %(decision)s,
+                   status_reason = %(status_reason)s, decided_at = now()
+             WHERE a.id = %(approval_id)s AND a.status = 'pending'
+               AND NOT EXISTS (SELECT 1 FROM agents g WHERE g.creator_id = a.creator_id
+                                  AND {EXPIRING} AND {EXPIRES_AT} <= now())
+            RETURNING a.*),
+        audited AS (
+            INSERT INTO audit_log (thread_id, creator_id, consumer_id, actor, action, details)
+            SELECT thread_id, creator_id, %(consumer_id)s, %(actor)s, %(action)s, %(details)s
+              FROM decided),
+        queued AS (
+            SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(
+                       %(queue_name)s, %(task_name)s, %(priority)s, %(lock)s, NULL,
+                       %(args)s, NULL)::procrastinate_job_to_defer_v1]) AS job_ids
+              FROM decided)
+        SELECT decided.* FROM decided, queued""",
+        {
+            "approval_id": approval_id,
+            "status": status,
+            "decision": Jsonb(decision),
+            "status_reason": status_reason,
+            **audit_entry,
+            "details": Jsonb(audit_entry["details"]),
+            **resume_job,
+            "args": Jsonb(resume_job["args"]),
+        },
     )
 
 

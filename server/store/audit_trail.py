@@ -12,6 +12,12 @@ from domain.thread_ids import lead_of_thread, sales_thread_id
 from server.store.rows import Row, all_rows
 
 
+def consumer_of_thread(thread_id: str | None) -> str | None:
+    """The lead an entry on this thread is about (None off a lead's thread)."""
+    _, consumer_id = lead_of_thread(thread_id or "") or (None, None)
+    return consumer_id
+
+
 async def audit(
     conn: AsyncConnection,
     creator_id: str,
@@ -20,7 +26,7 @@ async def audit(
     details: dict[str, Any],
     thread_id: str | None = None,
 ) -> None:
-    _, consumer_id = lead_of_thread(thread_id or "") or (None, None)
+    consumer_id = consumer_of_thread(thread_id)
     await conn.execute(
         """
         INSERT INTO audit_log (thread_id, creator_id, consumer_id, actor, action, details)

@@ -9,6 +9,12 @@ from psycopg.types.json import Jsonb
 
 from server.store.rows import Row, one
 
+# The number and approval time of a creator's latest approved profile (the profile itself is
+# cached by them: server.profile_cache), for a LATERAL join on `creator_id = {creator}`.
+LATEST_APPROVED_VERSION = """
+    SELECT version, approved_at FROM creator_profiles
+     WHERE creator_id = {creator} AND status = 'approved' ORDER BY version DESC LIMIT 1"""
+
 
 async def add_profile_version(
     conn: AsyncConnection,

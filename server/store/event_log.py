@@ -7,6 +7,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
+from server.store.creator_profiles import LATEST_APPROVED_VERSION
 from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
 from server.store.rows import IN_SCOPE, Row, Scope, all_rows, one
 from server.store.sending_facts import DRAFTING_FACTS, DRAFTING_PARAMS
@@ -166,10 +167,7 @@ async def event_to_run(conn: AsyncConnection, event_id: str) -> Row | None:
           LEFT JOIN agents a ON a.creator_id = e.creator_id
           LEFT JOIN LATERAL ({DRAFTING_FACTS}) o ON c.id IS NOT NULL
           LEFT JOIN thread_pauses t ON t.thread_id = e.thread_id AND t.creator_id = e.creator_id
-          LEFT JOIN LATERAL (
-                SELECT version, approved_at FROM creator_profiles
-                 WHERE creator_id = e.creator_id AND status = 'approved'
-                 ORDER BY version DESC LIMIT 1) p ON true
+          LEFT JOIN LATERAL ({LATEST_APPROVED_VERSION.format(creator="e.creator_id")}) p ON true
          WHERE e.id = %(event_id)s""",
         {**DRAFTING_PARAMS, "event_id": event_id},
     )

@@ -106,6 +106,27 @@ async def test_a_draft_older_than_the_ttl_cannot_be_approved_and_the_next_event_
         assert [m["approval_id"] for m in messages] == [second["approval_id"]]
 
 
+async def test_the_decision_itself_refuses_a_draft_past_its_ttl(database_url, monkeypatch):
+    """The API's clock says the draft is still within its TTL (a clock behind the
+    database's): the decision's own statement refuses it, and nothing of the decision is
+    left: no audit entry, no send, only the expiry and its resume."""
+    from server import decisions
+
+    monkeypatch.setattr(decisions, "_looks_expired", lambda approval: False)
+    async with running_service(database_url) as client:
+        await set_up(client)
+        first = await click(client, 101, "2026-11-02T06:00:00Z")
+        await age(database_url, first["approval_id"], 48.01)
+
+        late = await client.post(f"/approvals/{first['approval_id']}/decision", json=APPROVE)
+        assert late.status_code == 409 and "expired" in late.json()["detail"]
+        assert (await approval(client, first["approval_id"]))["status"] == "expired"
+        actions = [e["action"] for e in (await client.get(THREAD)).json()["audit_log"]]
+        assert "draft_expired" in actions and "draft_approved" not in actions
+        await wait_for(lambda: thread_free(client))
+        assert (await client.get("/messages")).json()["messages"] == []
+
+
 async def test_a_draft_younger_than_the_ttl_is_still_approved(database_url):
     async with running_service(database_url) as client:
         await set_up(client)

@@ -24,6 +24,7 @@ from server import db
 from server.checkpoint_reads import ReusingSaver
 from server.jobs import schedule_timer_job
 from server.sales_runner import SalesRunner
+from server.store import approval_queue
 from server.store.sales_graph_store import PostgresSalesStore
 from tests.conftest import create_consumer, create_creator, running_service
 from tests.fakes import REVISED_BODY, RevisingDrafter
@@ -292,7 +293,9 @@ async def test_a_thread_broken_by_the_old_doubled_update_is_readable_after_migra
         assert (await client.post(f"/approvals/{approval_id}/decision", json=approve)).is_success
         config = {"configurable": {"thread_id": sales_thread_id("ajay_shenoy", "lead-old")}}
         graph = runner.graph_for(config["configurable"]["thread_id"])
-        context = await runner._context("ajay_shenoy")
+        async with services.pool.connection() as conn:
+            approval = await approval_queue.approval_to_resume(conn, approval_id)
+            context = await runner._context_of_approval(conn, approval, final_attempt=False)
         old_resume = Command(
             resume={"decisions": [{"type": "approve"}]},
             update={
