@@ -117,7 +117,7 @@ class JobQueue:
         @self.app.task(name="process_event", retry=RETRY, pass_context=True)
         async def process_event_task(context: JobContext, event_id: str) -> None:
             try:
-                others_queued = await sales.process_event(event_id)
+                others_queued = await sales.process_event(event_id, _last_attempt(context))
             except Exception as exc:
                 await self._note_event_failure(context, event_id, exc)
                 raise
@@ -126,7 +126,7 @@ class JobQueue:
 
         @self.app.task(name=FIRE_TIMER, retry=RETRY, pass_context=True)
         async def fire_timer_task(context: JobContext, timer_id: str) -> None:
-            await sales.fire_timer(timer_id)
+            await sales.fire_timer(timer_id, _last_attempt(context))
 
         @self.app.task(name=RESUME_APPROVAL, retry=RETRY, pass_context=True)
         async def resume_approval_task(context: JobContext, approval_id: str) -> None:

@@ -177,9 +177,11 @@ class SalesRunner:
     def _config(thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}}
 
-    async def process_event(self, event_id: str) -> bool:
+    async def process_event(self, event_id: str, final_attempt: bool = False) -> bool:
         """Decide the event (a graph run, or the quiet path) and record the outcome. True
-        when other events of its thread may wait behind it (the job goes on with them)."""
+        when other events of its thread may wait behind it (the job goes on with them).
+        `final_attempt`: the event's job will not be retried (a send it releases that
+        cannot go through is then left `unsent`, not `retry`)."""
         async with self._pool.connection() as conn:
             # The event with its lead, agent and profile version in one round trip; the
             # profile itself from the cache (a new version is a new key).
@@ -197,7 +199,7 @@ class SalesRunner:
             conversation = await conversation_for(conn, event, event)
         config = self._config(event["thread_id"])
         context = sales_context(
-            event["creator_id"], event["agent"], profile, version, conversation=conversation
+            event["creator_id"], event["agent"], profile, version, final_attempt, conversation
         )
         run_input = graph_input_of(event)
         values = None
@@ -216,7 +218,7 @@ class SalesRunner:
             # the event is recorded, so a send that fails is retried with the event's job
             # (which goes on with the resumed run), and the event records the thread as the
             # send left it.
-            await self.resume_approval(held["id"])
+            await self.resume_approval(held["id"], final_attempt)
             values = (await self.graph_for(event["thread_id"]).aget_state(config)).values
         outcome = outcome_of(values)
         async with self._pool.connection() as conn:
@@ -250,7 +252,7 @@ class SalesRunner:
             )
         return await event_log.finish_event(conn, event["id"], "processed", outcome)
 
-    async def fire_timer(self, timer_id: str) -> None:
+    async def fire_timer(self, timer_id: str, final_attempt: bool = False) -> None:
         """A timer is due: it becomes a `timer` event on its thread (once, however often
         this runs) and that event runs now, in this job."""
         async with self._pool.connection() as conn, conn.transaction():
@@ -261,7 +263,7 @@ class SalesRunner:
             if timer["status"] == "scheduled":
                 await event_log.insert_timer_event(conn, timer, event_id)
                 await thread_timers.mark_fired(conn, timer_id, event_id)
-        await self.process_event(event_id)
+        await self.process_event(event_id, final_attempt)
 
     async def _run_event(
         self,

@@ -10,7 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
+from procrastinate import RetryStrategy
 
+from server import jobs
 from server.store import suppressions
 from tests.conftest import (
     NEHA,
@@ -21,6 +23,7 @@ from tests.conftest import (
     wait_for_event,
     wait_for_message,
 )
+from tests.integration.test_provider_outage import open_jobs
 from tests.standins.twilio_server import TwilioStandIn
 
 # The service's defaults (tests elsewhere turn them off): 21:00-08:00, 1 a day, 2 a week.
@@ -239,6 +242,59 @@ async def test_outside_the_window_the_template_opens_and_the_draft_follows_the_r
             actions = [e["action"] for e in entries]
             assert actions.count("draft_held_for_reply") == 1
             assert actions.count("message_sent") == 2
+
+
+async def test_a_held_draft_that_cannot_be_sent_on_any_attempt_is_left_unsent(
+    database_url, monkeypatch
+):
+    """The lead answers the template opener, and every attempt of that answer's job finds
+    Twilio refusing (503: not taken): on the last attempt the held draft is `unsent` for a
+    person to resend, the event is processed and nothing is left to retry it."""
+    monkeypatch.setattr(jobs, "RETRY", RetryStrategy(max_attempts=jobs.ATTEMPTS - 1, wait=0))
+    with TwilioStandIn() as twilio:
+        async with running_service(
+            database_url, twilio_api_base_url=twilio.url, **TWILIO, **QUIET_OFF
+        ) as client:
+            await create_creator(client, "ajay_shenoy")
+            await create_consumer(client, NEHA)
+            agent = (await client.get("/agents", params={"creator_id": "ajay_shenoy"})).json()
+            await client.patch(
+                f"/agents/{agent['agents'][0]['id']}", json={"whatsapp_template_sid": TEMPLATE_SID}
+            )
+            event = await click_and_approve(client, NEHA["external_id"])
+            approval_id = event["decision"]["approval_id"]
+
+            async def held():
+                body = (await client.get(f"/approvals/{approval_id}")).json()
+                return body if body["status"] == "held" else None
+
+            await wait_for(held)
+            for _ in range(jobs.ATTEMPTS):
+                twilio.fail_next(503, 20003)
+            posted = await client.post(
+                "/events",
+                json={
+                    "creator_id": "ajay_shenoy",
+                    "consumer_id": NEHA["external_id"],
+                    "type": "inbound_message",
+                    "occurred_at": now_iso(),
+                    "payload": {"text": "Sure, tell me more"},
+                },
+            )
+            assert posted.status_code == 202, posted.text
+
+            async def answered():
+                found = (await client.get(f"/events/{posted.json()['event_id']}")).json()
+                return found if found["status"] in ("processed", "failed") else None
+
+            reply = await wait_for(answered, within=60)
+            assert reply["status"] == "processed", reply
+            messages = (await client.get("/messages")).json()["messages"]
+            draft = next(m for m in messages if m["purpose"] != "template")
+            assert draft["approval_id"] == approval_id
+            assert draft["status"] == "unsent" and "503" in draft["error"], draft
+            assert len(twilio.messages) == 1  # only the opener went
+            assert await open_jobs(database_url) == 0
 
 
 async def test_outside_the_window_without_a_template_twilio_answers_and_it_is_kept(
