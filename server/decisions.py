@@ -188,24 +188,24 @@ async def _record_decision(
         and not services.drafter_revises
     ):
         note = FEEDBACK_NEEDS_MODEL
-    audit_entry = {
-        "consumer_id": audit_trail.consumer_of_thread(approval["thread_id"]),
-        "actor": caller.actor,
-        "action": f"draft_{status}",
-        "details": {
+    audit = audit_trail.audit_params(
+        approval["thread_id"],
+        caller.actor,
+        f"draft_{status}",
+        {
             "approval_id": approval_id,
             "decision": decision,
             # An edit sent despite findings: what they were, and that the creator confirmed.
             **({"findings": findings, "confirmed": True} if findings else {}),
         },
-    }
+    )
     decided = await approval_queue.decide_and_resume(
         conn,
         approval_id,
         status,
         {"decisions": [decision]},
         note,
-        audit_entry,
+        audit,
         services.jobs.resume_job(approval),
     )
     if decided is None:

@@ -7,6 +7,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
+from server.store.audit_trail import audit_from
 from server.store.creator_profiles import LATEST_APPROVED_VERSION
 from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
 from server.store.rows import Row, Scope, all_rows, one
@@ -38,18 +39,22 @@ APPROVAL_VIEW = f"""
 A_IN_SCOPE = "(%s::text IS NULL OR a.creator_id = %s)"
 
 
-async def insert_message_draft(conn: AsyncConnection, approval: dict[str, Any]) -> bool:
-    """Store a draft for approval once; False when it was stored already. (Its answer is a
-    row to fetch, not a rowcount: in pipeline mode only a fetch waits for the result.)"""
-    cur = await conn.execute(
-        """INSERT INTO approvals (id, thread_id, creator_id, consumer_id, event_id, channel,
-                                  draft, profile_version)
-           VALUES (%(id)s, %(thread_id)s, %(creator_id)s, %(consumer_id)s, %(event_id)s,
-                   %(channel)s, %(draft)s, %(profile_version)s)
-           ON CONFLICT (id) DO NOTHING RETURNING id""",
-        {**approval, "draft": Jsonb(approval["draft"])},
+async def insert_message_draft(
+    conn: AsyncConnection, approval: dict[str, Any], audit: dict[str, Any]
+) -> None:
+    """Store a draft for approval once, with its audit entry (`audit`:
+    audit_trail.audit_params) written only when the draft is new: one statement."""
+    await conn.execute(
+        f"""
+        WITH inserted AS (
+            INSERT INTO approvals (id, thread_id, creator_id, consumer_id, event_id, channel,
+                                   draft, profile_version)
+            VALUES (%(id)s, %(thread_id)s, %(creator_id)s, %(consumer_id)s, %(event_id)s,
+                    %(channel)s, %(draft)s, %(profile_version)s)
+            ON CONFLICT (id) DO NOTHING RETURNING thread_id, creator_id)
+        {audit_from("inserted")}""",
+        {**approval, "draft": Jsonb(approval["draft"]), **audit},
     )
-    return await cur.fetchone() is not None
 
 
 async def insert_profile_review(
@@ -138,14 +143,14 @@ async def decide_and_resume(
     status: str,
     decision: dict[str, Any],
     status_reason: str | None,
-    audit_entry: dict[str, Any],
+    audit: dict[str, Any],
     resume_job: dict[str, Any],
 ) -> Row | None:
     """Compare-and-set a decision on a pending draft still within its TTL, with its audit
-    entry (`audit_entry`: actor, action, details, consumer_id) and the job that resumes the
-    thread (`resume_job`: server.jobs.JobQueue.resume_job), in one statement: all or none,
-    in one round trip. None if the approval is not pending, or is past its TTL (the caller
-    tells which). The job goes in through procrastinate's own SQL function, so the queue's
+    entry (`audit`: audit_trail.audit_params) and the job that resumes the thread
+    (`resume_job`: server.jobs.JobQueue.resume_job), in one statement: all or none, in one
+    round trip. None if the approval is not pending, or is past its TTL (the caller tells
+    which). The job goes in through procrastinate's own SQL function, so the queue's
     triggers (the worker's wake-up) fire as for any job."""
     return await one(
         conn,
@@ -158,10 +163,7 @@ async def decide_and_resume(
                AND NOT EXISTS (SELECT 1 FROM agents g WHERE g.creator_id = a.creator_id
                                   AND {EXPIRING} AND {EXPIRES_AT} <= now())
             RETURNING a.*),
-        audited AS (
-            INSERT INTO audit_log (thread_id, creator_id, consumer_id, actor, action, details)
-            SELECT thread_id, creator_id, %(consumer_id)s, %(actor)s, %(action)s, %(details)s
-              FROM decided),
+        audited AS ({audit_from("decided")}),
         queued AS (
             SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(
                        %(queue_name)s, %(task_name)s, %(priority)s, %(lock)s, NULL,
@@ -173,8 +175,7 @@ async def decide_and_resume(
             "status": status,
             "decision": Jsonb(decision),
             "status_reason": status_reason,
-            **audit_entry,
-            "details": Jsonb(audit_entry["details"]),
+            **audit,
             **resume_job,
             "args": Jsonb(resume_job["args"]),
         },

@@ -18,6 +18,29 @@ def consumer_of_thread(thread_id: str | None) -> str | None:
     return consumer_id
 
 
+def audit_params(
+    thread_id: str, actor: str, action: str, details: dict[str, Any]
+) -> dict[str, Any]:
+    """An entry on a lead's thread as the parameters of `audit_from`'s SQL."""
+    return {
+        "audit_consumer_id": consumer_of_thread(thread_id),
+        "audit_actor": actor,
+        "audit_action": action,
+        "audit_details": Jsonb(details),
+    }
+
+
+def audit_from(source: str) -> str:
+    """SQL writing the entry of `audit_params` for each row of `source` (a CTE returning
+    thread_id and creator_id), for a statement that changes something and audits it at once:
+    both or neither, in one round trip."""
+    return f"""
+        INSERT INTO audit_log (thread_id, creator_id, consumer_id, actor, action, details)
+        SELECT thread_id, creator_id, %(audit_consumer_id)s, %(audit_actor)s,
+               %(audit_action)s, %(audit_details)s
+          FROM {source}"""
+
+
 async def audit(
     conn: AsyncConnection,
     creator_id: str,

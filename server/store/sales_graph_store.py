@@ -68,16 +68,14 @@ class PostgresSalesStore:
         self._links = unsubscribe_links
 
     async def save_approval(self, approval: NewApproval) -> None:
-        # Pipelined, as every draft is saved: BEGIN goes out with the insert, the audit entry
-        # with COMMIT; two round trips instead of four.
-        async with self._pool.connection() as conn, conn.pipeline(), conn.transaction():
-            fields = ("id", "thread_id", "creator_id", "consumer_id", "event_id", "channel")
-            row = {k: getattr(approval, k) for k in fields}
-            row.update(draft=approval.draft, profile_version=approval.profile_version)
-            if await approval_queue.insert_message_draft(conn, row):
-                await audit_trail.audit_thread(
-                    conn, approval.thread_id, "agent", "draft_created", approval.audit_details()
-                )
+        fields = ("id", "thread_id", "creator_id", "consumer_id", "event_id", "channel")
+        row = {k: getattr(approval, k) for k in fields}
+        row.update(draft=approval.draft, profile_version=approval.profile_version)
+        audit = audit_trail.audit_params(
+            approval.thread_id, "agent", "draft_created", approval.audit_details()
+        )
+        async with self._pool.connection() as conn:  # one statement: the draft with its entry
+            await approval_queue.insert_message_draft(conn, row, audit)
 
     async def withdraw_approval(self, withdrawal: Withdrawal) -> str | None:
         async with self._pool.connection() as conn, conn.transaction():
