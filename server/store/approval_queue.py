@@ -11,6 +11,7 @@ from server.store.audit_trail import audit_from
 from server.store.creator_profiles import LATEST_APPROVED_VERSION
 from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
 from server.store.rows import Row, Scope, all_rows, one
+from server.store.thread_state import defer_job_from, job_params
 
 # How long a draft waits for a decision: the agent's draft_ttl_hours from its creation; a
 # draft held for the lead's reply (WhatsApp's window) as long again from when it was held.
@@ -150,8 +151,7 @@ async def decide_and_resume(
     entry (`audit`: audit_trail.audit_params) and the job that resumes the thread
     (`resume_job`: server.jobs.JobQueue.resume_job), in one statement: all or none, in one
     round trip. None if the approval is not pending, or is past its TTL (the caller tells
-    which). The job goes in through procrastinate's own SQL function, so the queue's
-    triggers (the worker's wake-up) fire as for any job."""
+    which)."""
     return await one(
         conn,
         f"""
@@ -164,11 +164,7 @@ async def decide_and_resume(
                                   AND {EXPIRING} AND {EXPIRES_AT} <= now())
             RETURNING a.*),
         audited AS ({audit_from("decided")}),
-        queued AS (
-            SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(
-                       %(queue_name)s, %(task_name)s, %(priority)s, %(lock)s, NULL,
-                       %(args)s, NULL)::procrastinate_job_to_defer_v1]) AS job_ids
-              FROM decided)
+        queued AS ({defer_job_from("decided")})
         SELECT decided.* FROM decided, queued""",
         {
             "approval_id": approval_id,
@@ -176,8 +172,7 @@ async def decide_and_resume(
             "decision": Jsonb(decision),
             "status_reason": status_reason,
             **audit,
-            **resume_job,
-            "args": Jsonb(resume_job["args"]),
+            **job_params(resume_job),
         },
     )
 

@@ -11,7 +11,7 @@ from server.store.creator_profiles import LATEST_APPROVED_VERSION
 from server.store.pages import Cursor, Page, keyset, keyset_params, to_page
 from server.store.rows import IN_SCOPE, Row, Scope, all_rows, one
 from server.store.sending_facts import DRAFTING_FACTS, DRAFTING_PARAMS
-from server.store.thread_state import events_queued_on
+from server.store.thread_state import defer_job_from, events_queued_on, job_params
 
 # The link from a decision to the message it produced, for the event's readers.
 EVENT_VIEW = """
@@ -26,13 +26,10 @@ async def insert_queued_event(
     """Insert the event if its lead exists, holding the lead against erasure, and queue its
     job (`job`: server.jobs.JobQueue.event_job), in one statement: both or neither without
     a transaction, in one round trip. None when there is no such lead or the id is taken
-    (the caller tells which), and then nothing is queued.
-
-    The job goes in through procrastinate's versioned SQL function, the one its own `defer`
-    calls, so the queue's triggers (the worker's wake-up) fire as for any job."""
+    (the caller tells which), and then nothing is queued."""
     return await one(
         conn,
-        """
+        f"""
         WITH lead AS (
             SELECT 1 FROM consumers WHERE creator_id = %(creator_id)s AND id = %(consumer_id)s
                FOR KEY SHARE),
@@ -42,13 +39,9 @@ async def insert_queued_event(
             SELECT %(id)s, %(creator_id)s, %(consumer_id)s, %(thread_id)s, %(type)s,
                    %(source)s, %(payload)s, %(occurred_at)s, %(request_hash)s FROM lead
             ON CONFLICT (id) DO NOTHING RETURNING *),
-        queued AS (
-            SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(
-                       %(queue_name)s, %(task_name)s, %(priority)s, %(lock)s, NULL,
-                       %(args)s, NULL)::procrastinate_job_to_defer_v1]) AS job_ids
-              FROM inserted)
+        queued AS ({defer_job_from("inserted")})
         SELECT inserted.* FROM inserted, queued""",
-        {**event, "payload": Jsonb(event["payload"]), **job, "args": Jsonb(job["args"])},
+        {**event, "payload": Jsonb(event["payload"]), **job_params(job)},
     )
 
 

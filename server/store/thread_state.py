@@ -1,16 +1,38 @@
 """A conversation's machinery outside the app tables: its LangGraph checkpoints and its
 queued jobs (procrastinate, locked on the thread id). Removed by a lead's erasure; the
 thread's queued events are looked for when one of its events finishes, and its next
-queued job read by a running job that handles the thread's burst of events; everything
-else reaches them through LangGraph and procrastinate."""
+queued job read by a running job that handles the thread's burst of events, and a job
+queued by the statement that writes what it is for; everything else reaches them through
+LangGraph and procrastinate."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
 
 from server.store.rows import Row, all_rows, one
 
 CHECKPOINT_TABLES = ("checkpoint_writes", "checkpoint_blobs", "checkpoints")
+
+
+def job_params(job: dict[str, Any]) -> dict[str, Any]:
+    """A job (server.jobs.JobQueue.event_job, resume_job) as the parameters of
+    `defer_job_from`'s SQL."""
+    return {**job, "args": Jsonb(job["args"])}
+
+
+def defer_job_from(source: str) -> str:
+    """SQL queueing the job of `job_params` for each row of `source` (a CTE), for a
+    statement that writes something and queues its job at once: both or neither, in one
+    round trip. Through procrastinate's versioned SQL function, the one its own `defer`
+    calls, so the queue's triggers (the worker's wake-up) fire as for any job."""
+    return f"""
+        SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(
+                   %(queue_name)s, %(task_name)s, %(priority)s, %(lock)s, NULL,
+                   %(args)s, NULL)::procrastinate_job_to_defer_v1]) AS job_ids
+          FROM {source}"""
 
 
 async def lock_thread_jobs(conn: AsyncConnection, thread_id: str) -> bool:

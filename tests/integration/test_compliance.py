@@ -199,6 +199,29 @@ async def test_a_suppressed_address_gets_no_draft_and_no_message(database_url):
         assert click["decision"] == {**click["decision"], "act": False, "reason": "suppressed"}
 
 
+async def held_for_reply(client) -> str:
+    """A creator with a WhatsApp template and a lead outside the 24-hour window: the lead's
+    click is drafted and approved, the template goes as the opener, and the draft is held
+    for the lead's answer. Its approval id."""
+    await create_creator(client, "ajay_shenoy")
+    await create_consumer(client, NEHA)
+    agent = (await client.get("/agents", params={"creator_id": "ajay_shenoy"})).json()
+    agent_id = agent["agents"][0]["id"]
+    changed = await client.patch(
+        f"/agents/{agent_id}", json={"whatsapp_template_sid": TEMPLATE_SID}
+    )
+    assert changed.status_code == 200, changed.text
+    event = await click_and_approve(client, NEHA["external_id"])
+    approval_id = event["decision"]["approval_id"]
+
+    async def held():
+        body = (await client.get(f"/approvals/{approval_id}")).json()
+        return body if body["status"] == "held" else None
+
+    await wait_for(held)
+    return approval_id
+
+
 async def test_outside_the_window_the_template_opens_and_the_draft_follows_the_reply(
     database_url,
 ):
@@ -206,22 +229,7 @@ async def test_outside_the_window_the_template_opens_and_the_draft_follows_the_r
         async with running_service(
             database_url, twilio_api_base_url=twilio.url, **TWILIO, **QUIET_OFF
         ) as client:
-            await create_creator(client, "ajay_shenoy")
-            await create_consumer(client, NEHA)
-            agent = (await client.get("/agents", params={"creator_id": "ajay_shenoy"})).json()
-            agent_id = agent["agents"][0]["id"]
-            changed = await client.patch(
-                f"/agents/{agent_id}", json={"whatsapp_template_sid": TEMPLATE_SID}
-            )
-            assert changed.status_code == 200, changed.text
-            event = await click_and_approve(client, NEHA["external_id"])
-            approval_id = event["decision"]["approval_id"]
-
-            async def held():
-                body = (await client.get(f"/approvals/{approval_id}")).json()
-                return body if body["status"] == "held" else None
-
-            await wait_for(held)
+            approval_id = await held_for_reply(client)
             assert len(twilio.messages) == 1
             opener = twilio.messages[0]
             assert opener["ContentSid"] == TEMPLATE_SID and "Body" not in opener
@@ -255,20 +263,7 @@ async def test_a_held_draft_that_cannot_be_sent_on_any_attempt_is_left_unsent(
         async with running_service(
             database_url, twilio_api_base_url=twilio.url, **TWILIO, **QUIET_OFF
         ) as client:
-            await create_creator(client, "ajay_shenoy")
-            await create_consumer(client, NEHA)
-            agent = (await client.get("/agents", params={"creator_id": "ajay_shenoy"})).json()
-            await client.patch(
-                f"/agents/{agent['agents'][0]['id']}", json={"whatsapp_template_sid": TEMPLATE_SID}
-            )
-            event = await click_and_approve(client, NEHA["external_id"])
-            approval_id = event["decision"]["approval_id"]
-
-            async def held():
-                body = (await client.get(f"/approvals/{approval_id}")).json()
-                return body if body["status"] == "held" else None
-
-            await wait_for(held)
+            approval_id = await held_for_reply(client)
             for _ in range(jobs.ATTEMPTS):
                 twilio.fail_next(503, 20003)
             posted = await client.post(
