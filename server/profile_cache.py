@@ -32,6 +32,9 @@ class ProfileCache:
         version: int,
         approved_at: datetime | None,
     ) -> dict[str, Any]:
+        """The approved profile of this version; none (version 0) before one is approved."""
+        if not version:
+            return {}
         key = (creator_id, version, approved_at)
         if key in self._profiles:
             self._profiles.move_to_end(key)

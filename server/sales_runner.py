@@ -162,12 +162,8 @@ class SalesRunner:
         number of their latest approved profile (approval_queue.approval_to_resume); the
         profile from the cache."""
         version = approval["latest_profile_version"] or 0
-        profile = (
-            await self._profiles.get(
-                conn, approval["creator_id"], version, approval["latest_profile_approved_at"]
-            )
-            if version
-            else {}
+        profile = await self._profiles.get(
+            conn, approval["creator_id"], version, approval["latest_profile_approved_at"]
         )
         return sales_context(
             approval["creator_id"], approval["agent"], profile, version, final_attempt
@@ -189,12 +185,8 @@ class SalesRunner:
             if event is None or event["consumer"] is None or event["status"] != "queued":
                 return True  # unknown, or handled by an earlier attempt: look behind it
             version = event["profile_version"] or 0
-            profile = (
-                await self._profiles.get(
-                    conn, event["creator_id"], version, event["profile_approved_at"]
-                )
-                if version
-                else {}
+            profile = await self._profiles.get(
+                conn, event["creator_id"], version, event["profile_approved_at"]
             )
             conversation = await conversation_for(conn, event, event)
         config = self._config(event["thread_id"])

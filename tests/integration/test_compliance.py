@@ -266,23 +266,10 @@ async def test_a_held_draft_that_cannot_be_sent_on_any_attempt_is_left_unsent(
             approval_id = await held_for_reply(client)
             for _ in range(jobs.ATTEMPTS):
                 twilio.fail_next(503, 20003)
-            posted = await client.post(
-                "/events",
-                json={
-                    "creator_id": "ajay_shenoy",
-                    "consumer_id": NEHA["external_id"],
-                    "type": "inbound_message",
-                    "occurred_at": now_iso(),
-                    "payload": {"text": "Sure, tell me more"},
-                },
+            # Its job's attempts all fail until the last, which ends it.
+            reply = await post_event(
+                client, NEHA["external_id"], "inbound_message", {"text": "Sure, tell me more"}
             )
-            assert posted.status_code == 202, posted.text
-
-            async def answered():
-                found = (await client.get(f"/events/{posted.json()['event_id']}")).json()
-                return found if found["status"] in ("processed", "failed") else None
-
-            reply = await wait_for(answered, within=60)
             assert reply["status"] == "processed", reply
             messages = (await client.get("/messages")).json()["messages"]
             draft = next(m for m in messages if m["purpose"] != "template")
